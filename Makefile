@@ -1,0 +1,53 @@
+# Hito: `make run` serves the demo on http://127.0.0.1:8000, `make test` runs the whole suite.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install run test test-slow lint typecheck bench clean chromium postgres
+
+$(BIN)/.installed: pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+install: $(BIN)/.installed node_modules/.installed
+
+run: install
+	@HITO_DEMO=1 $(BIN)/hito demo load
+	@echo "Hito: http://$(HOST):$(PORT)"
+	HITO_DEMO=1 $(BIN)/hito serve --host $(HOST) --port $(PORT)
+
+chromium:
+	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium; }
+
+postgres:
+	@scripts/ensure-postgres.sh
+
+test: install chromium postgres
+	$(BIN)/pytest -m "not slow"
+
+test-slow: install chromium postgres
+	$(BIN)/pytest -m slow
+
+lint: install
+	$(BIN)/ruff check hito tests bench migrations
+	$(BIN)/ruff format --check hito tests bench migrations
+	$(BIN)/mypy
+
+typecheck: install
+	$(BIN)/mypy
+
+bench: install
+	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/listing.py
+
+clean:
+	rm -rf $(VENV) node_modules var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,112 @@
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import re
+import secrets
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from hito.agencies.service import agency_by_code
+from hito.auth.models import ApiToken, Role, UserAccount
+from hito.auth.scope import Scope
+from hito.db import utcnow
+from hito.exc import Conflict, InvalidInput, Unauthenticated
+
+_hasher = PasswordHasher()
+USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
+MIN_PASSWORD = 8
+
+
+def _token_hash(token: str, secret_key: str) -> str:
+    return hmac.new(secret_key.encode(), token.encode(), hashlib.sha256).hexdigest()
+
+
+def parse_roles(roles: list[str] | str) -> list[Role]:
+    names = roles.replace(",", " ").split() if isinstance(roles, str) else roles
+    if not names:
+        raise InvalidInput("at least one role is needed")
+    try:
+        return sorted({Role(n.strip().lower()) for n in names})
+    except ValueError:
+        known = ", ".join(r.value for r in Role)
+        raise InvalidInput(f"unknown role in {names!r}; known roles: {known}") from None
+
+
+def create_user(
+    session: Session, *, username: str, password: str, agency_code: str, roles: list[str] | str
+) -> UserAccount:
+    if not USERNAME_RE.match(username):
+        raise InvalidInput(
+            "username must be 2–64 characters: lowercase letters, digits, '.', '_' or '-'"
+        )
+    if len(password) < MIN_PASSWORD:
+        raise InvalidInput(f"password must have at least {MIN_PASSWORD} characters")
+    if session.scalar(select(UserAccount.id).where(UserAccount.username == username)):
+        raise Conflict(f"user {username!r} already exists")
+    agency = agency_by_code(session, code=agency_code)
+    user = UserAccount(
+        username=username,
+        password_hash=_hasher.hash(password),
+        agency=agency,
+        roles=" ".join(r.value for r in parse_roles(roles)),
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def authenticate(session: Session, *, username: str, password: str) -> UserAccount:
+    """The active user with these credentials; the same error whatever was wrong."""
+    user = session.scalar(select(UserAccount).where(UserAccount.username == username))
+    try:
+        if user is None or not user.active:
+            raise VerificationError
+        _hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        raise Unauthenticated("incorrect username or password") from None
+    return user
+
+
+def issue_token(session: Session, *, user: UserAccount, secret_key: str, ttl_minutes: int) -> str:
+    token = secrets.token_urlsafe(32)
+    now = utcnow()
+    session.execute(delete(ApiToken).where(ApiToken.expires_at < now))
+    session.add(
+        ApiToken(
+            token_hash=_token_hash(token, secret_key),
+            user_id=user.id,
+            expires_at=now + dt.timedelta(minutes=ttl_minutes),
+        )
+    )
+    session.flush()
+    return token
+
+
+def revoke_token(session: Session, *, token: str, secret_key: str) -> None:
+    session.execute(delete(ApiToken).where(ApiToken.token_hash == _token_hash(token, secret_key)))
+
+
+def scope_for_user(user: UserAccount, *, node: str) -> Scope:
+    return Scope(
+        user_id=user.id,
+        username=user.username,
+        agency_code=user.agency.code,
+        agency_kind=user.agency.kind,
+        country=user.agency.country,
+        roles=user.role_set,
+        node=node,
+    )
+
+
+def scope_for_token(session: Session, *, token: str, secret_key: str, node: str) -> Scope:
+    row = session.scalar(
+        select(ApiToken).where(ApiToken.token_hash == _token_hash(token, secret_key))
+    )
+    if row is None or row.expires_at < utcnow() or not row.user.active:
+        raise Unauthenticated("invalid or expired token")
+    return scope_for_user(row.user, node=node)

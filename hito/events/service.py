@@ -1,0 +1,321 @@
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+from sqlalchemy import Select, func, insert, select, tuple_
+from sqlalchemy.orm import Session
+
+from hito import audit
+from hito.agencies.models import Agency
+from hito.auth.models import UserAccount
+from hito.auth.scope import Scope
+from hito.db import utcnow
+from hito.events.models import Event, EventStatus, Observation
+from hito.events.schemas import (
+    BBox,
+    EventCreate,
+    EventDetail,
+    EventFilters,
+    EventPage,
+    EventPublic,
+    EventUpdate,
+    ObservationCreate,
+    ObservationPublic,
+    decode_cursor,
+    encode_cursor,
+)
+from hito.exc import Conflict, Forbidden, InvalidInput, NotFound
+from hito.places.models import Sector
+from hito.places.schemas import Location
+from hito.places.service import locate_sectors
+
+_CHUNK = 2000
+
+
+def _codes(session: Session) -> tuple[dict[int, str], dict[int, str]]:
+    agencies = {key: value for key, value in session.execute(select(Agency.id, Agency.code))}
+    sectors = {key: value for key, value in session.execute(select(Sector.id, Sector.code))}
+    return agencies, sectors
+
+
+def _usernames(session: Session, ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    query = select(UserAccount.id, UserAccount.username).where(UserAccount.id.in_(ids))
+    return {key: value for key, value in session.execute(query)}
+
+
+def _agency_id(session: Session, scope: Scope) -> int:
+    agency_id = session.scalar(select(Agency.id).where(Agency.code == scope.agency_code))
+    if agency_id is None:
+        raise Forbidden("records can only be written by a user of a known agency")
+    return agency_id
+
+
+def _public(
+    event: Event, agencies: dict[int, str], sectors: dict[int, str], users: dict[int, str]
+) -> EventPublic:
+    return EventPublic(
+        id=event.id,
+        type=event.type,
+        occurred_at=event.occurred_at,
+        location=Location(lat=event.lat, lon=event.lon),
+        sector=sectors.get(event.sector_id) if event.sector_id else None,
+        headcount=event.headcount,
+        adults=event.adults,
+        minors=event.minors,
+        reporting_agency=agencies[event.reporting_agency_id],
+        reported_by=users.get(event.reported_by_id) if event.reported_by_id else None,
+        description=event.description,
+        sharing_level=event.sharing_level,
+        status=event.status,
+        origin_node=event.origin_node,
+        version=event.version,
+        created_at=event.created_at,
+        updated_at=event.updated_at,
+    )
+
+
+def create_events(session: Session, *, scope: Scope, events: Sequence[EventCreate]) -> list[int]:
+    """Store all of ``events`` in the caller's transaction, or none; each with a first observation."""
+    scope.require("write")
+    if not events:
+        return []
+    agency_id = _agency_id(session, scope)
+    sector_ids = locate_sectors(session, points=[(e.location.lat, e.location.lon) for e in events])
+    now = utcnow()
+    country = scope.writing_country
+    ids: list[int] = []
+    for start in range(0, len(events), _CHUNK):
+        chunk = events[start : start + _CHUNK]
+        rows = [
+            {
+                "type": e.type,
+                "occurred_at": e.occurred_at,
+                "lat": e.location.lat,
+                "lon": e.location.lon,
+                "sector_id": sector_ids[start + i],
+                "headcount": e.headcount,
+                "adults": e.adults,
+                "minors": e.minors,
+                "reporting_agency_id": agency_id,
+                "reported_by_id": scope.user_id,
+                "description": e.description,
+                "status": e.status,
+                "origin_node": country,
+                "sharing_level": e.sharing_level,
+                "version": 1,
+                "created_at": now,
+                "updated_at": now,
+            }
+            for i, e in enumerate(chunk)
+        ]
+        returning = insert(Event).returning(Event.id, sort_by_parameter_order=True)
+        chunk_ids = list(session.scalars(returning, rows))
+        session.execute(
+            insert(Observation),
+            [
+                {
+                    "event_id": event_id,
+                    "observed_at": e.occurred_at,
+                    "headcount": e.headcount,
+                    "adults": e.adults,
+                    "minors": e.minors,
+                    "note": "",
+                    "agency_id": agency_id,
+                    "observed_by_id": scope.user_id,
+                    "created_at": now,
+                    "status": e.status.value,
+                }
+                for event_id, e in zip(chunk_ids, chunk, strict=True)
+            ],
+        )
+        ids.extend(chunk_ids)
+    audit.record(
+        session,
+        scope=scope,
+        action="event.create",
+        object_type="event",
+        object_ids=ids if len(ids) <= 50 else [f"{ids[0]}..{ids[-1]}"],
+        detail={"count": len(ids)},
+    )
+    return ids
+
+
+def _visible_event(session: Session, scope: Scope, event_id: int) -> Event:
+    event = session.scalar(select(Event).where(Event.id == event_id, scope.visible(Event)))
+    if event is None:
+        raise NotFound(f"event {event_id} not found")
+    return event
+
+
+def get_event(session: Session, *, scope: Scope, event_id: int) -> EventDetail:
+    event = _visible_event(session, scope, event_id)
+    agencies, sectors = _codes(session)
+    observations = list(
+        session.scalars(
+            select(Observation)
+            .where(Observation.event_id == event.id)
+            .order_by(Observation.observed_at, Observation.id)
+        )
+    )
+    users = _usernames(
+        session,
+        {i for i in [event.reported_by_id, *(o.observed_by_id for o in observations)] if i},
+    )
+    public = _public(event, agencies, sectors, users)
+    return EventDetail(
+        **public.model_dump(),
+        observations=[
+            ObservationPublic(
+                id=o.id,
+                observed_at=o.observed_at,
+                headcount=o.headcount,
+                adults=o.adults,
+                minors=o.minors,
+                note=o.note,
+                status=EventStatus(o.status) if o.status else None,
+                agency=agencies[o.agency_id],
+                observed_by=users.get(o.observed_by_id) if o.observed_by_id else None,
+            )
+            for o in observations
+        ],
+    )
+
+
+def create_event(session: Session, *, scope: Scope, data: EventCreate) -> EventDetail:
+    (event_id,) = create_events(session, scope=scope, events=[data])
+    return get_event(session, scope=scope, event_id=event_id)
+
+
+def add_observation(
+    session: Session, *, scope: Scope, event_id: int, data: ObservationCreate
+) -> EventDetail:
+    """Record how the event stands now; the event takes the latest observation's figures."""
+    scope.require("write")
+    event = _visible_event(session, scope, event_id)
+    agency_id = _agency_id(session, scope)
+    latest = session.scalar(
+        select(Observation.observed_at)
+        .where(Observation.event_id == event.id)
+        .order_by(Observation.observed_at.desc())
+        .limit(1)
+    )
+    session.add(
+        Observation(
+            event_id=event.id,
+            observed_at=data.observed_at,
+            headcount=data.headcount,
+            adults=data.adults,
+            minors=data.minors,
+            note=data.note,
+            status=data.status.value if data.status else None,
+            agency_id=agency_id,
+            observed_by_id=scope.user_id,
+        )
+    )
+    if latest is None or data.observed_at >= latest:
+        if data.headcount is not None:
+            event.headcount, event.adults, event.minors = data.headcount, data.adults, data.minors
+        if data.status is not None:
+            event.status = data.status
+    event.updated_at = utcnow()
+    session.flush()
+    audit.record(
+        session, scope=scope, action="event.observe", object_type="event", object_ids=[event.id],
+        detail={"headcount": data.headcount, "status": data.status},
+    )
+    return get_event(session, scope=scope, event_id=event.id)
+
+
+def update_event(
+    session: Session, *, scope: Scope, event_id: int, data: EventUpdate
+) -> EventDetail:
+    scope.require("write")
+    event = _visible_event(session, scope, event_id)
+    if event.version != data.version:
+        raise Conflict(
+            f"event {event_id} is at version {event.version}, not {data.version}: "
+            "someone changed it since you read it; reload and try again"
+        )
+    if data.sharing_level is not None and data.sharing_level != event.sharing_level:
+        if event.origin_node != scope.country and not scope.everything:
+            raise Forbidden("only the origin country may change a record's sharing level")
+        event.sharing_level = data.sharing_level
+    if data.status is not None:
+        event.status = data.status
+    if data.description is not None:
+        event.description = data.description
+    event.updated_at = utcnow()
+    session.flush()
+    audit.record(
+        session, scope=scope, action="event.update", object_type="event", object_ids=[event.id],
+        detail=data.model_dump(exclude_none=True, mode="json"),
+    )
+    return get_event(session, scope=scope, event_id=event.id)
+
+
+def _filtered(session: Session, scope: Scope, filters: EventFilters) -> Select[tuple[Event]]:
+    query = select(Event).where(scope.visible(Event))
+    if filters.type:
+        query = query.where(Event.type.in_(filters.type))
+    if filters.status:
+        query = query.where(Event.status == filters.status)
+    if filters.since:
+        query = query.where(Event.occurred_at >= filters.since)
+    if filters.until:
+        query = query.where(Event.occurred_at < filters.until)
+    if filters.bbox:
+        box = BBox.parse(filters.bbox)
+        query = query.where(
+            Event.lat.between(box.min_lat, box.max_lat),
+            Event.lon.between(box.min_lon, box.max_lon),
+        )
+    if filters.sector:
+        sector_id = session.scalar(select(Sector.id).where(Sector.code == filters.sector.upper()))
+        if sector_id is None:
+            raise InvalidInput(f"unknown sector code {filters.sector!r}")
+        query = query.where(Event.sector_id == sector_id)
+    if filters.agency:
+        agency_id = session.scalar(select(Agency.id).where(Agency.code == filters.agency.upper()))
+        if agency_id is None:
+            raise InvalidInput(f"unknown agency code {filters.agency!r}")
+        query = query.where(Event.reporting_agency_id == agency_id)
+    return query
+
+
+def list_events(session: Session, *, scope: Scope, filters: EventFilters) -> EventPage:
+    """A page of visible events, newest first, with a cursor to the next page."""
+    query = _filtered(session, scope, filters)
+    if filters.cursor:
+        try:
+            at, last_id = decode_cursor(filters.cursor)
+        except ValueError as error:
+            raise InvalidInput(str(error)) from None
+        query = query.where(tuple_(Event.occurred_at, Event.id) < tuple_(at, last_id))
+    query = query.order_by(Event.occurred_at.desc(), Event.id.desc()).limit(filters.limit + 1)
+    rows = list(session.scalars(query))
+    more = len(rows) > filters.limit
+    rows = rows[: filters.limit]
+    agencies, sectors = _codes(session)
+    users = _usernames(session, {e.reported_by_id for e in rows if e.reported_by_id})
+    items = [_public(e, agencies, sectors, users) for e in rows]
+    cursor = encode_cursor(rows[-1].occurred_at, rows[-1].id) if more and rows else None
+    return EventPage(items=items, next_cursor=cursor)
+
+
+def iter_events(
+    session: Session, *, scope: Scope, filters: EventFilters
+) -> Iterator[EventPublic]:
+    """Every visible event matching ``filters``, oldest first, streamed (for exports)."""
+    agencies, sectors = _codes(session)
+    users: dict[int, str] = {}
+    query = _filtered(session, scope, filters).order_by(Event.occurred_at, Event.id)
+    for event in session.scalars(query).yield_per(1000):
+        if event.reported_by_id and event.reported_by_id not in users:
+            users.update(_usernames(session, {event.reported_by_id}))
+        yield _public(event, agencies, sectors, users)
+
+
+def count_events(session: Session) -> int:
+    return session.scalar(select(func.count(Event.id))) or 0

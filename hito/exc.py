@@ -1,0 +1,42 @@
+"""Domain exceptions. They are turned into RFC 9457 problem+json once, in ``web/app.py``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class HitoError(Exception):
+    status = 400
+    title = "Bad request"
+
+    def __init__(self, detail: str, *, errors: list[dict[str, Any]] | None = None) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.errors = errors or []
+
+
+class InvalidInput(HitoError):
+    status = 422
+    title = "Invalid input"
+
+
+class NotFound(HitoError):
+    """Raised both when a record does not exist and when the caller may not see it."""
+
+    status = 404
+    title = "Not found"
+
+
+class Unauthenticated(HitoError):
+    status = 401
+    title = "Not authenticated"
+
+
+class Forbidden(HitoError):
+    status = 403
+    title = "Forbidden"
+
+
+class Conflict(HitoError):
+    status = 409
+    title = "Conflict"

@@ -1,0 +1,25 @@
+"""Every table, imported once so that Alembic and the tests see the whole metadata."""
+
+from hito.agencies.models import Agency
+from hito.audit import AuditEntry
+from hito.auth.models import ApiToken, UserAccount
+from hito.db import Base
+from hito.events.models import Event, Observation
+from hito.people.models import IdentityDocument, Person, PersonGroup
+from hito.places.models import CrossingPoint, Facility, Sector
+
+__all__ = [
+    "Agency",
+    "ApiToken",
+    "AuditEntry",
+    "Base",
+    "CrossingPoint",
+    "Event",
+    "Facility",
+    "IdentityDocument",
+    "Observation",
+    "Person",
+    "PersonGroup",
+    "Sector",
+    "UserAccount",
+]

@@ -1,0 +1,220 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hito import audit
+from hito.agencies.models import Agency
+from hito.auth.scope import Scope
+from hito.events.models import Event
+from hito.exc import InvalidInput, NotFound
+from hito.people.models import IdentityDocument, Person, PersonGroup, Vulnerability
+from hito.people.schemas import (
+    DocumentPublic,
+    GroupCreate,
+    GroupPublic,
+    PersonCreate,
+    PersonFilters,
+    PersonPage,
+    PersonPublic,
+    Protection,
+    format_birth_date,
+    parse_birth_date,
+)
+
+
+def _agency_codes(session: Session) -> dict[int, str]:
+    return {key: value for key, value in session.execute(select(Agency.id, Agency.code))}
+
+
+def _agency_id(session: Session, scope: Scope) -> int:
+    agency_id = session.scalar(select(Agency.id).where(Agency.code == scope.agency_code))
+    if agency_id is None:
+        raise InvalidInput("records can only be written by a user of a known agency")
+    return agency_id
+
+
+def _public(person: Person, scope: Scope, agencies: dict[int, str]) -> PersonPublic:
+    protection = None
+    if scope.sees_protection:
+        protection = Protection(
+            vulnerabilities=[Vulnerability(v) for v in person.vulnerabilities.split()],
+            notes=person.protection_notes,
+        )
+    return PersonPublic(
+        id=person.id,
+        given_names=person.given_names,
+        surname_1=person.surname_1,
+        surname_2=person.surname_2,
+        birth_date=format_birth_date(person.birth_date, person.birth_date_precision),
+        birth_date_precision=person.birth_date_precision,
+        sex=person.sex,
+        nationality=person.nationality,
+        encountered_at=person.encountered_at,
+        event_id=person.event_id,
+        group_id=person.group_id,
+        relationship_to_group=person.relationship_to_group,
+        documents=[
+            DocumentPublic(
+                id=d.id, type=d.type, number=d.number, issuing_country=d.issuing_country
+            )
+            for d in person.documents
+        ],
+        reporting_agency=agencies[person.reporting_agency_id],
+        sharing_level=person.sharing_level,
+        origin_node=person.origin_node,
+        version=person.version,
+        created_at=person.created_at,
+        protection=protection,
+    )
+
+
+def _check_links(session: Session, scope: Scope, data: PersonCreate) -> None:
+    """A person may only point at an event or group its author can see (same 422 otherwise)."""
+    if data.event_id is not None and not session.scalar(
+        select(Event.id).where(Event.id == data.event_id, scope.visible(Event))
+    ):
+        raise InvalidInput(f"event {data.event_id} not found", errors=[
+            {"field": "event_id", "message": f"event {data.event_id} not found"}])
+    if data.group_id is not None and not session.scalar(
+        select(PersonGroup.id).where(PersonGroup.id == data.group_id, scope.visible(PersonGroup))
+    ):
+        raise InvalidInput(f"group {data.group_id} not found", errors=[
+            {"field": "group_id", "message": f"group {data.group_id} not found"}])
+
+
+def create_persons(
+    session: Session, *, scope: Scope, people: Sequence[PersonCreate], audit_it: bool = True
+) -> list[Person]:
+    scope.require("write")
+    agency_id = _agency_id(session, scope)
+    created = []
+    for data in people:
+        _check_links(session, scope, data)
+        birth = (
+            parse_birth_date(data.birth_date, estimated=data.birth_date_estimated)
+            if data.birth_date
+            else (None, None)
+        )
+        protection = data.protection or Protection()
+        person = Person(
+            given_names=data.given_names,
+            surname_1=data.surname_1 or None,
+            surname_2=data.surname_2 or None,
+            birth_date=birth[0],
+            birth_date_precision=birth[1],
+            sex=data.sex,
+            nationality=data.nationality,
+            encountered_at=data.encountered_at,
+            event_id=data.event_id,
+            group_id=data.group_id,
+            relationship_to_group=data.relationship_to_group,
+            reporting_agency_id=agency_id,
+            reported_by_id=scope.user_id,
+            vulnerabilities=" ".join(sorted({v.value for v in protection.vulnerabilities})),
+            protection_notes=protection.notes,
+            origin_node=scope.writing_country,
+            sharing_level=data.sharing_level,
+            documents=[
+                IdentityDocument(type=d.type, number=d.number, issuing_country=d.issuing_country)
+                for d in data.documents
+            ],
+        )
+        session.add(person)
+        created.append(person)
+    session.flush()
+    if audit_it and created:
+        audit.record(
+            session, scope=scope, action="person.create", object_type="person",
+            object_ids=[p.id for p in created],
+        )
+    return created
+
+
+def create_person(session: Session, *, scope: Scope, data: PersonCreate) -> PersonPublic:
+    (person,) = create_persons(session, scope=scope, people=[data])
+    return _public(person, scope, _agency_codes(session))
+
+
+def get_person(session: Session, *, scope: Scope, person_id: int) -> PersonPublic:
+    person = session.scalar(select(Person).where(Person.id == person_id, scope.visible(Person)))
+    if person is None:
+        raise NotFound(f"person {person_id} not found")
+    audit.record(
+        session, scope=scope, action="person.read", object_type="person", object_ids=[person.id],
+        detail={"protection": scope.sees_protection},
+    )
+    return _public(person, scope, _agency_codes(session))
+
+
+def list_persons(session: Session, *, scope: Scope, filters: PersonFilters) -> PersonPage:
+    query = select(Person).where(scope.visible(Person))
+    if filters.event_id is not None:
+        query = query.where(Person.event_id == filters.event_id)
+    if filters.group_id is not None:
+        query = query.where(Person.group_id == filters.group_id)
+    if filters.nationality:
+        query = query.where(Person.nationality == filters.nationality)
+    if filters.cursor:
+        if not filters.cursor.isdigit() or len(filters.cursor) > 18:
+            raise InvalidInput("cursor is not one this server gave out")
+        query = query.where(Person.id < int(filters.cursor))
+    rows = list(session.scalars(query.order_by(Person.id.desc()).limit(filters.limit + 1)))
+    more = len(rows) > filters.limit
+    rows = rows[: filters.limit]
+    if rows:
+        audit.record(
+            session, scope=scope, action="person.read", object_type="person",
+            object_ids=[p.id for p in rows], detail={"protection": scope.sees_protection},
+        )
+    agencies = _agency_codes(session)
+    return PersonPage(
+        items=[_public(p, scope, agencies) for p in rows],
+        next_cursor=str(rows[-1].id) if more else None,
+    )
+
+
+def _group_public(session: Session, group: PersonGroup, scope: Scope) -> GroupPublic:
+    members = session.scalars(
+        select(Person.id)
+        .where(Person.group_id == group.id, scope.visible(Person))
+        .order_by(Person.id)
+    )
+    return GroupPublic(
+        id=group.id,
+        kind=group.kind,
+        label=group.label,
+        member_ids=list(members),
+        reporting_agency=_agency_codes(session)[group.reporting_agency_id],
+        sharing_level=group.sharing_level,
+        origin_node=group.origin_node,
+        version=group.version,
+    )
+
+
+def create_group(session: Session, *, scope: Scope, data: GroupCreate) -> GroupPublic:
+    scope.require("write")
+    group = PersonGroup(
+        kind=data.kind,
+        label=data.label,
+        reporting_agency_id=_agency_id(session, scope),
+        origin_node=scope.writing_country,
+        sharing_level=data.sharing_level,
+    )
+    session.add(group)
+    session.flush()
+    audit.record(
+        session, scope=scope, action="group.create", object_type="group", object_ids=[group.id]
+    )
+    return _group_public(session, group, scope)
+
+
+def get_group(session: Session, *, scope: Scope, group_id: int) -> GroupPublic:
+    group = session.scalar(
+        select(PersonGroup).where(PersonGroup.id == group_id, scope.visible(PersonGroup))
+    )
+    if group is None:
+        raise NotFound(f"group {group_id} not found")
+    return _group_public(session, group, scope)

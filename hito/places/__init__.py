@@ -1,0 +1,47 @@
+"""Border sectors, crossing points, shelters and service points."""
+
+from hito.places.geography import border_feature, town
+from hito.places.models import CrossingPoint, CrossingStatus, Facility, FacilityKind, Sector
+from hito.places.schemas import (
+    CrossingPointCreate,
+    CrossingPointPublic,
+    CrossingPointUpdate,
+    FacilityPublic,
+    Location,
+    SectorPublic,
+)
+from hito.places.service import (
+    create_crossing_point,
+    get_crossing_point,
+    list_crossing_points,
+    list_facilities,
+    list_sectors,
+    locate_sectors,
+    sector_ids_by_code,
+    seed_places,
+    update_crossing_point,
+)
+
+__all__ = [
+    "CrossingPoint",
+    "CrossingPointCreate",
+    "CrossingPointPublic",
+    "CrossingPointUpdate",
+    "CrossingStatus",
+    "Facility",
+    "FacilityKind",
+    "FacilityPublic",
+    "Location",
+    "Sector",
+    "SectorPublic",
+    "border_feature",
+    "create_crossing_point",
+    "get_crossing_point",
+    "list_crossing_points",
+    "list_facilities",
+    "list_sectors",
+    "locate_sectors",
+    "sector_ids_by_code",
+    "seed_places",
+    "town",
+]

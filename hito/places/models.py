@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+import enum
+
+from sqlalchemy import Float, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from hito.db import Base
+from hito.records import SharedRecord, str_enum
+
+
+class CrossingStatus(enum.StrEnum):
+    open = "open"
+    restricted = "restricted"
+    closed = "closed"
+
+
+class FacilityKind(enum.StrEnum):
+    shelter = "shelter"
+    service_point = "service_point"
+
+
+class Sector(SharedRecord, Base):
+    __tablename__ = "sector"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    geometry: Mapped[str] = mapped_column(Text)  # GeoJSON Polygon, WGS84
+
+
+class CrossingPoint(SharedRecord, Base):
+    __tablename__ = "crossing_point"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+    opening_hours: Mapped[str] = mapped_column(String(200))
+    status: Mapped[CrossingStatus] = mapped_column(str_enum(CrossingStatus, "crossing_status"))
+
+
+class Facility(SharedRecord, Base):
+    """Shelters and service points (health, orientation, registration)."""
+
+    __tablename__ = "facility"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[FacilityKind] = mapped_column(str_enum(FacilityKind, "facility_kind"))
+    name: Mapped[str] = mapped_column(String(200))
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+    country: Mapped[str] = mapped_column(String(2))
+    capacity: Mapped[int | None] = mapped_column(Integer)
+    services: Mapped[str] = mapped_column(String(500), default="")

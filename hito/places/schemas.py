@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from hito.places.models import CrossingStatus, FacilityKind
+from hito.records import SharingLevel
+
+
+class Location(BaseModel):
+    """A WGS84 position."""
+
+    lat: float = Field(ge=-90, le=90, description="Latitude, WGS84 degrees")
+    lon: float = Field(ge=-180, le=180, description="Longitude, WGS84 degrees")
+
+
+class SectorPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    code: str
+    name: str
+    geometry: dict[str, Any]
+    origin_node: str
+    version: int
+    sharing_level: SharingLevel
+
+
+class CrossingPointBase(BaseModel):
+    code: str = Field(min_length=2, max_length=32, pattern=r"^[A-Z0-9-]+$")
+    name: str = Field(min_length=1, max_length=200)
+    location: Location
+    opening_hours: str = Field(min_length=1, max_length=200)
+    status: CrossingStatus = CrossingStatus.open
+
+
+class CrossingPointCreate(CrossingPointBase):
+    sharing_level: SharingLevel = SharingLevel.binational
+
+
+class CrossingPointUpdate(BaseModel):
+    status: CrossingStatus | None = None
+    opening_hours: str | None = Field(None, min_length=1, max_length=200)
+
+
+class CrossingPointPublic(CrossingPointBase):
+    id: int
+    origin_node: str
+    version: int
+    sharing_level: SharingLevel
+
+
+class FacilityPublic(BaseModel):
+    id: int
+    kind: FacilityKind
+    name: str
+    location: Location
+    country: str
+    capacity: int | None
+    services: str
+    origin_node: str
+    version: int
+    sharing_level: SharingLevel

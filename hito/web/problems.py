@@ -1,0 +1,106 @@
+"""RFC 9457 problem+json: every error of the API has this one shape."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field, ValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from hito.exc import HitoError
+
+MEDIA_TYPE = "application/problem+json"
+MAX_ERRORS = 100
+
+
+class Problem(BaseModel):
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str
+    errors: list[dict[str, str]] = Field(
+        default_factory=list, description="One entry per invalid field: field, message"
+    )
+
+
+def problem_response(
+    status: int,
+    title: str,
+    detail: str,
+    errors: list[dict[str, Any]] | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    body = Problem(
+        title=title,
+        status=status,
+        detail=detail,
+        errors=[{k: str(v) for k, v in e.items()} for e in (errors or [])[:MAX_ERRORS]],
+    )
+    return JSONResponse(body.model_dump(), status_code=status, media_type=MEDIA_TYPE,
+                        headers=headers)
+
+
+def _field(loc: tuple[Any, ...]) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header", "form")]
+    return ".".join(parts) or "body"
+
+
+def field_errors(errors: list[Any]) -> list[dict[str, Any]]:
+    result = []
+    for error in errors:
+        message = str(error.get("msg", "invalid"))
+        if message.startswith("Value error, "):
+            message = message.removeprefix("Value error, ")
+        result.append({"field": _field(tuple(error.get("loc", ()))), "message": message})
+    return result
+
+
+def _summary(errors: list[dict[str, Any]]) -> str:
+    first = errors[0]
+    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    return f"{first['field']}: {first['message']}{more}"
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(HitoError)
+    async def _domain(_: Request, exc: HitoError) -> JSONResponse:
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        return problem_response(exc.status, exc.title, exc.detail, exc.errors, headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _request(_: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = field_errors(list(exc.errors()))
+        if not errors:
+            errors = [{"field": "body", "message": "invalid request"}]
+        return problem_response(422, "Invalid input", _summary(errors), errors)
+
+    @app.exception_handler(ValidationError)
+    async def _model(_: Request, exc: ValidationError) -> JSONResponse:
+        errors = field_errors(list(exc.errors()))
+        return problem_response(422, "Invalid input", _summary(errors), errors)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        titles = {400: "Bad request", 401: "Not authenticated", 404: "Not found",
+                  405: "Method not allowed", 413: "Request too large"}
+        return problem_response(
+            exc.status_code, titles.get(exc.status_code, "Error"), str(exc.detail),
+            headers=getattr(exc, "headers", None),
+        )
+
+
+def documented(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` for the problem statuses a route can answer."""
+    descriptions = {
+        400: "Malformed request", 401: "Not authenticated", 403: "Not allowed for your roles",
+        404: "Not found, or not visible to you", 409: "Conflict with the stored version",
+        413: "Request body too large", 422: "Invalid input, one message per field",
+    }
+    schema = Problem.model_json_schema()
+    return {
+        status: {"description": descriptions[status], "content": {MEDIA_TYPE: {"schema": schema}}}
+        for status in statuses
+    }

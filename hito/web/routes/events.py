@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+
+from hito import events
+from hito.events import (
+    BatchResult,
+    EventBatch,
+    EventCreate,
+    EventDetail,
+    EventFilters,
+    EventPage,
+    EventUpdate,
+    ObservationCreate,
+)
+from hito.exc import InvalidInput
+from hito.web.deps import CurrentScope, SessionDep, SettingsDep
+from hito.web.problems import documented
+
+router = APIRouter(prefix="/events", tags=["events"])
+EventId = Annotated[int, Path(ge=1, le=2**62)]
+
+
+@router.post(
+    "", response_model=EventDetail, status_code=201, responses=documented(401, 403, 413, 422)
+)
+def create_event(data: EventCreate, scope: CurrentScope, session: SessionDep) -> EventDetail:
+    """Report an event; its figures become its first observation."""
+    detail = events.create_event(session, scope=scope, data=data)
+    session.commit()
+    return detail
+
+
+@router.post(
+    "/batch", response_model=BatchResult, status_code=201,
+    responses=documented(401, 403, 413, 422),
+)
+def create_batch(
+    batch: EventBatch, scope: CurrentScope, session: SessionDep, settings: SettingsDep
+) -> BatchResult:
+    """Store up to 10,000 events at once: all of them, or none when any is invalid."""
+    if len(batch.events) > settings.max_batch_events:
+        raise InvalidInput(f"a batch holds at most {settings.max_batch_events} events")
+    ids = events.create_events(session, scope=scope, events=batch.events)
+    session.commit()
+    return BatchResult(count=len(ids), ids=ids)
+
+
+@router.get("", response_model=EventPage, responses=documented(401, 422))
+def list_events(
+    filters: Annotated[EventFilters, Query()], scope: CurrentScope, session: SessionDep
+) -> EventPage:
+    """Visible events, newest first; follow `next_cursor` for more."""
+    return events.list_events(session, scope=scope, filters=filters)
+
+
+@router.get("/{event_id}", response_model=EventDetail, responses=documented(401, 404, 422))
+def get_event(event_id: EventId, scope: CurrentScope, session: SessionDep) -> EventDetail:
+    return events.get_event(session, scope=scope, event_id=event_id)
+
+
+@router.patch(
+    "/{event_id}", response_model=EventDetail, responses=documented(401, 403, 404, 409, 422)
+)
+def update_event(
+    event_id: EventId, data: EventUpdate, scope: CurrentScope, session: SessionDep
+) -> EventDetail:
+    detail = events.update_event(session, scope=scope, event_id=event_id, data=data)
+    session.commit()
+    return detail
+
+
+@router.post(
+    "/{event_id}/observations", response_model=EventDetail, status_code=201,
+    responses=documented(401, 403, 404, 413, 422),
+)
+def add_observation(
+    event_id: EventId, data: ObservationCreate, scope: CurrentScope, session: SessionDep
+) -> EventDetail:
+    """Record how the event stands now (the stranded group: 100 → 70 → 20)."""
+    detail = events.add_observation(session, scope=scope, event_id=event_id, data=data)
+    session.commit()
+    return detail

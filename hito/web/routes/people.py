@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+
+from hito import people
+from hito.people import GroupCreate, GroupPublic, PersonCreate, PersonFilters, PersonPage, PersonPublic
+from hito.web.deps import CurrentScope, SessionDep
+from hito.web.problems import documented
+
+router = APIRouter(tags=["people"])
+RecordId = Annotated[int, Path(ge=1, le=2**62)]
+
+
+@router.post(
+    "/persons", response_model=PersonPublic, status_code=201,
+    responses=documented(401, 403, 413, 422),
+)
+def create_person(data: PersonCreate, scope: CurrentScope, session: SessionDep) -> PersonPublic:
+    """Record an encounter with a person; health and protection details are kept apart."""
+    person = people.create_person(session, scope=scope, data=data)
+    session.commit()
+    return person
+
+
+@router.get("/persons", response_model=PersonPage, responses=documented(401, 422))
+def list_persons(
+    filters: Annotated[PersonFilters, Query()], scope: CurrentScope, session: SessionDep
+) -> PersonPage:
+    page = people.list_persons(session, scope=scope, filters=filters)
+    session.commit()  # the audit entry of this read
+    return page
+
+
+@router.get("/persons/{person_id}", response_model=PersonPublic, responses=documented(401, 404, 422))
+def get_person(person_id: RecordId, scope: CurrentScope, session: SessionDep) -> PersonPublic:
+    person = people.get_person(session, scope=scope, person_id=person_id)
+    session.commit()  # the audit entry of this read
+    return person
+
+
+@router.post(
+    "/groups", response_model=GroupPublic, status_code=201,
+    responses=documented(401, 403, 413, 422),
+)
+def create_group(data: GroupCreate, scope: CurrentScope, session: SessionDep) -> GroupPublic:
+    group = people.create_group(session, scope=scope, data=data)
+    session.commit()
+    return group
+
+
+@router.get("/groups/{group_id}", response_model=GroupPublic, responses=documented(401, 404, 422))
+def get_group(group_id: RecordId, scope: CurrentScope, session: SessionDep) -> GroupPublic:
+    return people.get_group(session, scope=scope, group_id=group_id)
