@@ -6,6 +6,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from hito.places.models import CrossingStatus, FacilityKind
 from hito.records import SharingLevel
+from hito.text import Line
 
 
 class Location(BaseModel):
@@ -29,9 +30,9 @@ class SectorPublic(BaseModel):
 
 class CrossingPointBase(BaseModel):
     code: str = Field(min_length=2, max_length=32, pattern=r"^[A-Z0-9-]+$")
-    name: str = Field(min_length=1, max_length=200)
+    name: Line = Field(min_length=1, max_length=200)
     location: Location
-    opening_hours: str = Field(min_length=1, max_length=200)
+    opening_hours: Line = Field(min_length=1, max_length=200)
     status: CrossingStatus = CrossingStatus.open
 
 
@@ -41,7 +42,7 @@ class CrossingPointCreate(CrossingPointBase):
 
 class CrossingPointUpdate(BaseModel):
     status: CrossingStatus | None = None
-    opening_hours: str | None = Field(None, min_length=1, max_length=200)
+    opening_hours: Line | None = Field(None, min_length=1, max_length=200)
 
 
 class CrossingPointPublic(CrossingPointBase):
