@@ -1,6 +1,6 @@
 """Border sectors, crossing points, shelters and service points."""
 
-from hito.places.geography import border_feature, town
+from hito.places.geography import border_feature, town, towns
 from hito.places.models import CrossingPoint, CrossingStatus, Facility, FacilityKind, Sector
 from hito.places.schemas import (
     CrossingPointCreate,
@@ -44,4 +44,5 @@ __all__ = [
     "sector_ids_by_code",
     "seed_places",
     "town",
+    "towns",
 ]

@@ -49,6 +49,16 @@ def border_feature() -> dict[str, Any]:
     return next(f for f in reference_features() if f["geometry"]["type"] == "LineString")
 
 
+def towns() -> list[dict[str, Any]]:
+    """Bundled towns as {name, country, lat, lon} (the crossing is not a town)."""
+    return [
+        {"name": f["properties"]["name"], "country": f["properties"]["country"],
+         "lat": f["geometry"]["coordinates"][1], "lon": f["geometry"]["coordinates"][0]}
+        for f in reference_features()
+        if f["geometry"]["type"] == "Point" and "/" not in f["properties"]["country"]
+    ]
+
+
 def town(name: str) -> tuple[float, float]:
     """(lat, lon) of a bundled town or of the crossing, by the start of its name."""
     for feature in reference_features():

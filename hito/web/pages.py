@@ -165,6 +165,7 @@ def map_page(request: Request, session: SessionDep, settings: SettingsDep) -> Re
     recent = events.list_events(session, scope=scope, filters=EventFilters(limit=500))
     layers = {
         "border": places.border_feature(),
+        "towns": places.towns(),
         "sectors": [s.model_dump(mode="json") for s in places.list_sectors(session, scope=scope)],
         "crossings": [c.model_dump(mode="json")
                       for c in places.list_crossing_points(session, scope=scope)],

@@ -2,7 +2,8 @@
 (function () {
   "use strict";
   const data = JSON.parse(document.getElementById("layers").textContent);
-  const map = L.map("map", { preferCanvas: false, zoomSnap: 0.25 });
+  // A first view before any layer: vector layers need the map's pixel bounds.
+  const map = L.map("map", { zoomSnap: 0.25 }).setView([-18.0, -70.0], 9);
   const esc = (s) => String(s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
   const sectors = L.geoJSON(
     { type: "FeatureCollection", features: data.sectors.map((s) => ({ type: "Feature", geometry: s.geometry, properties: s })) },
@@ -11,6 +12,11 @@
   ).addTo(map);
   L.geoJSON(data.border, { style: { color: "#b3261e", weight: 3, dashArray: "6 4", className: "border-line" } })
     .bindTooltip(esc(data.labels.border_line)).addTo(map);
+  data.towns.forEach((t) => {
+    L.circleMarker([t.lat, t.lon], { radius: 3, color: "#333", weight: 1, fillOpacity: 1, className: "town" })
+      .bindTooltip(esc(t.name) + " (" + esc(t.country) + ")", { permanent: true, direction: "right", className: "town-label" })
+      .addTo(map);
+  });
   data.crossings.forEach((c) => {
     L.circleMarker([c.location.lat, c.location.lon], { radius: 9, color: "#1b5e20", weight: 3, fillOpacity: 0.9, className: "crossing" })
       .bindPopup("<strong>" + esc(data.labels.crossing_point) + "</strong><br>" + esc(c.name) + "<br>" + esc(c.status) + " · " + esc(c.opening_hours))

@@ -1,0 +1,69 @@
+"""Storage on both backends: migrations, UTC times, the audit chain, settings."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+from pydantic import ValidationError
+from sqlalchemy import inspect, select, update
+from sqlalchemy.orm import Session
+
+from hito.audit import AuditEntry, record, verify_chain
+from hito.auth import unrestricted
+from hito.events import EventCreate, create_events, get_event
+from hito.migrate import current
+from hito.models import Base
+from hito.places import Location
+from hito.settings import DEMO_SECRET_KEY, Settings
+
+
+def test_migrations_create_exactly_the_models_tables(database_url: str, session: Session) -> None:
+    assert current(database_url) == "0001"
+    tables = set(inspect(session.get_bind()).get_table_names()) - {"alembic_version"}
+    assert tables == set(Base.metadata.tables)
+
+
+def test_times_are_stored_in_utc_and_come_back_aware(session: Session) -> None:
+    scope = dataclasses.replace(unrestricted(), agency_code="CL-PDI")
+    santiago = dt.datetime(2025, 11, 24, 13, 0, tzinfo=ZoneInfo("America/Santiago"))
+    (event_id,) = create_events(session, scope=scope, events=[EventCreate(
+        type="sighting", occurred_at=santiago, location=Location(lat=-18.3, lon=-70.3))])
+    session.commit()
+    stored = get_event(session, scope=scope, event_id=event_id)
+    assert stored.occurred_at.tzinfo is not None
+    assert stored.occurred_at.utcoffset() == dt.timedelta(0)
+    assert stored.occurred_at == santiago
+    assert stored.occurred_at.astimezone(ZoneInfo("America/Lima")).hour == 11
+
+
+def test_naive_datetimes_are_refused(session: Session) -> None:
+    with pytest.raises(ValidationError):
+        EventCreate(type="sighting", occurred_at=dt.datetime(2025, 11, 24, 13),
+                    location=Location(lat=-18.3, lon=-70.3))
+
+
+def test_audit_chain_detects_tampering(session: Session) -> None:
+    scope = unrestricted()
+    for i in range(5):
+        record(session, scope=scope, action="event.read", object_type="event",
+               object_ids=[i], detail={"password": "secret", "n": i})
+    session.commit()
+    assert verify_chain(session) is None
+    third = session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()[2]
+    assert '"password": "***"' in third.detail  # secrets blanked
+    session.execute(update(AuditEntry).where(AuditEntry.id == third.id)
+                    .values(actor="somebody-else"))
+    session.commit()
+    assert verify_chain(session) == third.id
+
+
+def test_settings_refuse_the_demo_secret_outside_demo_mode() -> None:
+    with pytest.raises(ValidationError, match="HITO_SECRET_KEY"):
+        Settings(demo=False, secret_key=DEMO_SECRET_KEY)
+    assert Settings(demo=True).secret_key == DEMO_SECRET_KEY
+    assert Settings(demo=False, secret_key="x" * 32, node="PE").timezone == "America/Lima"
+    with pytest.raises(ValidationError):
+        Settings(demo=True, node="BO")
