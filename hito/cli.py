@@ -5,13 +5,18 @@ from __future__ import annotations
 import getpass
 import sys
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from pydantic import ValidationError
 from rich.progress import Progress
 
 from hito.settings import DEMO_PASSWORD, Settings
+
+if TYPE_CHECKING:  # the CLI imports its heavy parts only in the command that needs them
+    from sqlalchemy.orm import Session, sessionmaker
+
+    from hito.auth import Scope
 
 app = typer.Typer(
     help="Hito: binational border cooperation, Chile–Peru.",
@@ -23,8 +28,13 @@ demo_app = typer.Typer(help="The demo scenario (demo mode only).", no_args_is_he
 user_app = typer.Typer(help="User accounts.", no_args_is_help=True)
 import_app = typer.Typer(help="Import records from files.", no_args_is_help=True)
 export_app = typer.Typer(help="Export records to files.", no_args_is_help=True)
-for sub, name in [(db_app, "db"), (demo_app, "demo"), (user_app, "user"),
-                  (import_app, "import"), (export_app, "export")]:
+for sub, name in [
+    (db_app, "db"),
+    (demo_app, "demo"),
+    (user_app, "user"),
+    (import_app, "import"),
+    (export_app, "export"),
+]:
     app.add_typer(sub, name=name)
 
 DEFAULT_AGENCY = {"CL": "CL-SERMIG", "PE": "PE-MIGRACIONES"}
@@ -42,21 +52,27 @@ def _settings() -> Settings:
         _fail("; ".join(str(e["msg"]).removeprefix("Value error, ") for e in error.errors()))
 
 
-def _sessions(settings: Settings):  # type: ignore[no-untyped-def]
+def _sessions(settings: Settings) -> sessionmaker[Session]:
     from hito.db import make_engine, make_sessionmaker
 
     return make_sessionmaker(make_engine(settings.database_url))
 
 
-def _agency_scope(session, settings: Settings, agency: str | None):  # type: ignore[no-untyped-def]
+def _agency_scope(session: Session, settings: Settings, agency: str | None) -> Scope:
     """The CLI acts for an agency of this node; its queries are scoped like that agency's users."""
     from hito.agencies import agency_by_code
     from hito.auth import Role, Scope
 
     record = agency_by_code(session, code=agency or DEFAULT_AGENCY[settings.node])
-    return Scope(user_id=None, username=f"cli:{getpass.getuser()}", agency_code=record.code,
-                 agency_kind=record.kind, country=record.country, roles=frozenset({Role.admin}),
-                 node=settings.node)
+    return Scope(
+        user_id=None,
+        username=f"cli:{getpass.getuser()}",
+        agency_code=record.code,
+        agency_kind=record.kind,
+        country=record.country,
+        roles=frozenset({Role.admin}),
+        node=settings.node,
+    )
 
 
 @db_app.command("upgrade")
@@ -115,17 +131,23 @@ def demo_load() -> None:
     if stats is None:
         typer.echo("the database already holds events: demo not loaded again")
     else:
-        typer.echo(f"demo loaded: {stats.events} events, {stats.observations} observations, "
-                   f"{stats.persons} persons in {stats.groups} family groups")
-    typer.echo(f"demo logins (password '{DEMO_PASSWORD}'): "
-               + ", ".join(f"{u} ({a}, {r})" for u, a, r in DEMO_USERS))
+        typer.echo(
+            f"demo loaded: {stats.events} events, {stats.observations} observations, "
+            f"{stats.persons} persons in {stats.groups} family groups"
+        )
+    typer.echo(
+        f"demo logins (password '{DEMO_PASSWORD}'): "
+        + ", ".join(f"{u} ({a}, {r})" for u, a, r in DEMO_USERS)
+    )
 
 
 @user_app.command("add")
 def user_add(
     username: str,
     agency: Annotated[str, typer.Option(help="Agency code, e.g. CL-PDI")],
-    role: Annotated[list[str], typer.Option(help="viewer, operator, supervisor, admin, caseworker")],
+    role: Annotated[
+        list[str], typer.Option(help="viewer, operator, supervisor, admin, caseworker")
+    ],
 ) -> None:
     """Create a user; the password is read from standard input."""
     from hito.auth import create_user
@@ -139,8 +161,9 @@ def user_add(
         password = sys.stdin.readline().rstrip("\r\n")
     try:
         with session_scope(_sessions(settings)) as session:
-            user = create_user(session, username=username, password=password,
-                               agency_code=agency, roles=role)
+            user = create_user(
+                session, username=username, password=password, agency_code=agency, roles=role
+            )
             typer.echo(f"user {user.username} created at {user.agency.code} ({user.roles})")
     except HitoError as error:
         _fail(error.detail)
@@ -149,8 +172,9 @@ def user_add(
 @import_app.command("events")
 def import_events(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
-    agency: Annotated[str | None, typer.Option(help="Reporting agency (default: the node's "
-                                               "migration service)")] = None,
+    agency: Annotated[
+        str | None, typer.Option(help="Reporting agency (default: the node's migration service)")
+    ] = None,
 ) -> None:
     """Import events from CSV or GeoJSON: every row is checked; all are written, or none."""
     from hito.db import session_scope

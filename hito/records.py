@@ -38,9 +38,7 @@ class SharedRecord:
 
     origin_node: Mapped[str] = mapped_column(String(2))
     version: Mapped[int] = mapped_column(Integer, default=1)
-    sharing_level: Mapped[SharingLevel] = mapped_column(
-        str_enum(SharingLevel, "sharing_level")
-    )
+    sharing_level: Mapped[SharingLevel] = mapped_column(str_enum(SharingLevel, "sharing_level"))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from pydantic import AfterValidator, StringConstraints
+from pydantic import AfterValidator
 
-_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 def _clean(value: str) -> str:
@@ -28,4 +28,5 @@ def _clean_line(value: str) -> str:
 
 
 Text = Annotated[str, AfterValidator(_clean)]
-Line = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_clean_line)]
+# Not stripped: a length limit must hold for the text as sent (the OpenAPI maxLength).
+Line = Annotated[str, AfterValidator(_clean_line)]

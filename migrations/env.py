@@ -1,4 +1,4 @@
-"""Alembic environment: the URL comes from the caller (hito db upgrade) or from HITO_DATABASE_URL."""
+"""Alembic environment: the URL comes from the caller (hito db upgrade) or HITO_DATABASE_URL."""
 
 from __future__ import annotations
 

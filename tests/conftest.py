@@ -65,8 +65,9 @@ def pg_database() -> Iterator[str]:
 
 
 def _settings(url: str) -> Settings:
-    return Settings(database_url=url, demo=False, secret_key="test-secret-key-0123456789",
-                    node="CL")
+    return Settings(
+        database_url=url, demo=False, secret_key="test-secret-key-0123456789", node="CL"
+    )
 
 
 def _prepare(url: str) -> None:
@@ -75,8 +76,9 @@ def _prepare(url: str) -> None:
     factory = make_sessionmaker(make_engine(url))
     with factory() as session:
         for username, (agency, roles) in USERS.items():
-            create_user(session, username=username, password=PASSWORD, agency_code=agency,
-                        roles=roles)
+            create_user(
+                session, username=username, password=PASSWORD, agency_code=agency, roles=roles
+            )
         session.commit()
 
 
@@ -92,7 +94,9 @@ def _databases(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 
 @pytest.fixture(scope="session")
 def database_url(
-    backend: str, _databases: dict[str, str], tmp_path_factory: pytest.TempPathFactory,
+    backend: str,
+    _databases: dict[str, str],
+    tmp_path_factory: pytest.TempPathFactory,
     request: pytest.FixtureRequest,
 ) -> str:
     if backend not in _databases:
@@ -144,8 +148,13 @@ class LiveServer:
     def __init__(self, settings: Settings) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=self.port,
-                                log_level="warning", lifespan="off")
+        config = uvicorn.Config(
+            create_app(settings),
+            host="127.0.0.1",
+            port=self.port,
+            log_level="warning",
+            lifespan="off",
+        )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
@@ -186,12 +195,14 @@ def login(server: LiveServer) -> Iterator[Callable[[str], httpx.Client]]:
     def _login(username: str) -> httpx.Client:
         key = (server.url, username)
         if key not in _tokens:
-            reply = httpx.post(f"{server.url}/api/v1/auth/token",
-                               data={"username": username, "password": PASSWORD})
+            reply = httpx.post(
+                f"{server.url}/api/v1/auth/token", data={"username": username, "password": PASSWORD}
+            )
             assert reply.status_code == 200, reply.text
             _tokens[key] = reply.json()["access_token"]
-        c = httpx.Client(base_url=server.url, timeout=60,
-                         headers={"Authorization": f"Bearer {_tokens[key]}"})
+        c = httpx.Client(
+            base_url=server.url, timeout=60, headers={"Authorization": f"Bearer {_tokens[key]}"}
+        )
         opened.append(c)
         return c
 

@@ -16,8 +16,13 @@ from hito.models import AuditEntry, CrossingPoint, Event, Observation, Person, P
 from tests.factories import event_payload, person_payload
 
 Login = Callable[[str], httpx.Client]
-INJECTIONS = ["'; DROP TABLE event; --", "<script>alert(1)</script>", "1 OR 1=1",
-              "${jndi:ldap://x}", "../../etc/passwd"]
+INJECTIONS = [
+    "'; DROP TABLE event; --",
+    "<script>alert(1)</script>",
+    "1 OR 1=1",
+    "${jndi:ldap://x}",
+    "../../etc/passwd",
+]
 
 
 @dataclass(frozen=True)
@@ -30,37 +35,81 @@ class Endpoint:
 
 
 def crossing_payload() -> dict[str, Any]:
-    return {"code": "VISVIRI", "name": "Visviri – Charaña", "location": {"lat": -17.6, "lon": -69.48},
-            "opening_hours": "08:00–20:00", "status": "open"}
+    return {
+        "code": "VISVIRI",
+        "name": "Visviri – Charaña",
+        "location": {"lat": -17.6, "lon": -69.48},
+        "opening_hours": "08:00–20:00",
+        "status": "open",
+    }
 
 
 ENDPOINTS = [
-    Endpoint("POST", "/api/v1/events", event_payload, ("type", "occurred_at", "location"),
-             ("type", "sharing_level", "status")),
-    Endpoint("POST", "/api/v1/events/batch", lambda: {"events": [event_payload()]}, ("events",), ()),
-    Endpoint("PATCH", "/api/v1/events/{event}", lambda: {"version": 1, "status": "closed"},
-             ("version",), ("status", "sharing_level")),
-    Endpoint("POST", "/api/v1/events/{event}/observations",
-             lambda: {"observed_at": "2025-11-25T12:00:00-03:00", "headcount": 70},
-             ("observed_at",), ("status",)),
-    Endpoint("POST", "/api/v1/persons", person_payload, ("given_names", "encountered_at"),
-             ("sex", "nationality", "sharing_level", "relationship_to_group")),
-    Endpoint("POST", "/api/v1/groups", lambda: {"kind": "family", "label": "Familia"}, ("kind",),
-             ("kind", "sharing_level")),
-    Endpoint("POST", "/api/v1/crossing-points", crossing_payload,
-             ("code", "name", "location", "opening_hours"), ("status", "sharing_level")),
-    Endpoint("PATCH", "/api/v1/crossing-points/{crossing}", lambda: {"status": "restricted"}, (),
-             ("status",)),
+    Endpoint(
+        "POST",
+        "/api/v1/events",
+        event_payload,
+        ("type", "occurred_at", "location"),
+        ("type", "sharing_level", "status"),
+    ),
+    Endpoint(
+        "POST", "/api/v1/events/batch", lambda: {"events": [event_payload()]}, ("events",), ()
+    ),
+    Endpoint(
+        "PATCH",
+        "/api/v1/events/{event}",
+        lambda: {"version": 1, "status": "closed"},
+        ("version",),
+        ("status", "sharing_level"),
+    ),
+    Endpoint(
+        "POST",
+        "/api/v1/events/{event}/observations",
+        lambda: {"observed_at": "2025-11-25T12:00:00-03:00", "headcount": 70},
+        ("observed_at",),
+        ("status",),
+    ),
+    Endpoint(
+        "POST",
+        "/api/v1/persons",
+        person_payload,
+        ("given_names", "encountered_at"),
+        ("sex", "nationality", "sharing_level", "relationship_to_group"),
+    ),
+    Endpoint(
+        "POST",
+        "/api/v1/groups",
+        lambda: {"kind": "family", "label": "Familia"},
+        ("kind",),
+        ("kind", "sharing_level"),
+    ),
+    Endpoint(
+        "POST",
+        "/api/v1/crossing-points",
+        crossing_payload,
+        ("code", "name", "location", "opening_hours"),
+        ("status", "sharing_level"),
+    ),
+    Endpoint(
+        "PATCH",
+        "/api/v1/crossing-points/{crossing}",
+        lambda: {"status": "restricted"},
+        (),
+        ("status",),
+    ),
 ]
 
 
 def _snapshot(session: Session) -> tuple[Any, ...]:
     session.expire_all()
-    counts = tuple(session.scalar(select(func.count()).select_from(t))
-                   for t in (Event, Observation, Person, PersonGroup, CrossingPoint, AuditEntry))
+    counts = tuple(
+        session.scalar(select(func.count()).select_from(t))
+        for t in (Event, Observation, Person, PersonGroup, CrossingPoint, AuditEntry)
+    )
     versions = tuple(session.execute(select(Event.id, Event.version, Event.status)).all())
-    crossings = tuple(session.execute(select(CrossingPoint.id, CrossingPoint.version,
-                                             CrossingPoint.status)).all())
+    crossings = tuple(
+        session.execute(select(CrossingPoint.id, CrossingPoint.version, CrossingPoint.status)).all()
+    )
     session.rollback()
     return counts, versions, crossings
 
@@ -81,17 +130,25 @@ def _bad_requests(endpoint: Endpoint) -> list[Case]:
     for field in endpoint.enums[:1]:
         cases.append(("lone surrogate", field, None, {**valid, field: "\ud800"}))
     for field in endpoint.required:
-        cases.append((f"missing {field}", field, None,
-                      {k: v for k, v in valid.items() if k != field}))
+        cases.append(
+            (f"missing {field}", field, None, {k: v for k, v in valid.items() if k != field})
+        )
     for field in valid:
         cases.append((f"wrong type {field}", field, None, {**valid, field: [[1], {"a": None}]}))
     for field in endpoint.enums:
         for injection in INJECTIONS[:2] + ["UNKNOWN"]:
             cases.append((f"{field}={injection}", field, None, {**valid, field: injection}))
     if "location" in valid:
-        for location in [{"lat": 91, "lon": 0}, {"lat": 0, "lon": -181}, {"lat": "NaN", "lon": 0},
-                         {"lat": None, "lon": 0}, {"lat": 1e308 * 10, "lon": 0}]:
-            cases.append((f"location {location}", "location", None, {**valid, "location": location}))
+        for location in [
+            {"lat": 91, "lon": 0},
+            {"lat": 0, "lon": -181},
+            {"lat": "NaN", "lon": 0},
+            {"lat": None, "lon": 0},
+            {"lat": 1e308 * 10, "lon": 0},
+        ]:
+            cases.append(
+                (f"location {location}", "location", None, {**valid, "location": location})
+            )
     for field in ("description", "note", "given_names", "label", "name"):
         if field in valid:
             cases.append((f"NUL in {field}", field, None, {**valid, field: "a\x00b"}))
@@ -116,19 +173,27 @@ def test_bad_input_is_refused_and_changes_nothing(
     before = _snapshot(session)
     for label, field, raw, body in _bad_requests(endpoint):
         if raw is not None:
-            reply = api.request(endpoint.method, path, content=raw,
-                                headers={"content-type": "application/json"})
+            reply = api.request(
+                endpoint.method, path, content=raw, headers={"content-type": "application/json"}
+            )
         else:
             text = json.dumps(body, allow_nan=True)
-            reply = api.request(endpoint.method, path, content=text.encode("utf-8", "surrogatepass"),
-                                headers={"content-type": "application/json"})
+            reply = api.request(
+                endpoint.method,
+                path,
+                content=text.encode("utf-8", "surrogatepass"),
+                headers={"content-type": "application/json"},
+            )
         assert 400 <= reply.status_code < 500, (label, reply.status_code, reply.text[:300])
         assert reply.headers["content-type"] == "application/problem+json", label
         problem = reply.json()
         assert problem["status"] == reply.status_code and problem["detail"], label
         if field is not None:
             assert reply.status_code == 422, (label, reply.text)
-            assert any(e["field"].split(".")[0] == field for e in problem["errors"]), (label, problem)
+            assert any(e["field"].split(".")[0] == field for e in problem["errors"]), (
+                label,
+                problem,
+            )
     assert _snapshot(session) == before
     # the valid request goes through, so what failed above was the bad input
     assert api.request(endpoint.method, path, json=endpoint.valid()).status_code in (200, 201)
@@ -141,8 +206,12 @@ def test_ten_megabyte_body_is_refused(
     api = login("cl.admin")
     before = _snapshot(session)
     body = json.dumps({**endpoint.valid(), "padding": "x" * (10 * 1024 * 1024)}).encode()
-    reply = api.request(endpoint.method, endpoint.path.format(**targets), content=body,
-                        headers={"content-type": "application/json"})
+    reply = api.request(
+        endpoint.method,
+        endpoint.path.format(**targets),
+        content=body,
+        headers={"content-type": "application/json"},
+    )
     assert reply.status_code == 413
     assert "limit" in reply.json()["detail"]
     assert _snapshot(session) == before
@@ -162,6 +231,9 @@ def test_token_endpoint_refuses_bad_input(client: httpx.Client) -> None:
     unknown = client.post("/api/v1/auth/token", data={"username": "nobody", "password": "nope"})
     assert wrong.status_code == unknown.status_code == 401
     assert wrong.json()["detail"] == unknown.json()["detail"]  # no hint that a user exists
-    bad_utf8 = client.post("/api/v1/auth/token", content=b"username=\xff&password=\xfe",
-                           headers={"content-type": "application/x-www-form-urlencoded"})
+    bad_utf8 = client.post(
+        "/api/v1/auth/token",
+        content=b"username=\xff&password=\xfe",
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
     assert 400 <= bad_utf8.status_code < 500

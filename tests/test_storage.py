@@ -29,8 +29,15 @@ def test_migrations_create_exactly_the_models_tables(database_url: str, session:
 def test_times_are_stored_in_utc_and_come_back_aware(session: Session) -> None:
     scope = dataclasses.replace(unrestricted(), agency_code="CL-PDI")
     santiago = dt.datetime(2025, 11, 24, 13, 0, tzinfo=ZoneInfo("America/Santiago"))
-    (event_id,) = create_events(session, scope=scope, events=[EventCreate(
-        type="sighting", occurred_at=santiago, location=Location(lat=-18.3, lon=-70.3))])
+    (event_id,) = create_events(
+        session,
+        scope=scope,
+        events=[
+            EventCreate(
+                type="sighting", occurred_at=santiago, location=Location(lat=-18.3, lon=-70.3)
+            )
+        ],
+    )
     session.commit()
     stored = get_event(session, scope=scope, event_id=event_id)
     assert stored.occurred_at.tzinfo is not None
@@ -41,21 +48,31 @@ def test_times_are_stored_in_utc_and_come_back_aware(session: Session) -> None:
 
 def test_naive_datetimes_are_refused(session: Session) -> None:
     with pytest.raises(ValidationError):
-        EventCreate(type="sighting", occurred_at=dt.datetime(2025, 11, 24, 13),
-                    location=Location(lat=-18.3, lon=-70.3))
+        EventCreate(
+            type="sighting",
+            occurred_at=dt.datetime(2025, 11, 24, 13),
+            location=Location(lat=-18.3, lon=-70.3),
+        )
 
 
 def test_audit_chain_detects_tampering(session: Session) -> None:
     scope = unrestricted()
     for i in range(5):
-        record(session, scope=scope, action="event.read", object_type="event",
-               object_ids=[i], detail={"password": "secret", "n": i})
+        record(
+            session,
+            scope=scope,
+            action="event.read",
+            object_type="event",
+            object_ids=[i],
+            detail={"password": "secret", "n": i},
+        )
     session.commit()
     assert verify_chain(session) is None
     third = session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()[2]
     assert '"password": "***"' in third.detail  # secrets blanked
-    session.execute(update(AuditEntry).where(AuditEntry.id == third.id)
-                    .values(actor="somebody-else"))
+    session.execute(
+        update(AuditEntry).where(AuditEntry.id == third.id).values(actor="somebody-else")
+    )
     session.commit()
     assert verify_chain(session) == third.id
 

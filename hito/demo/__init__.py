@@ -25,7 +25,8 @@ def load_demo(session: Session, *, settings: Settings) -> DemoStats | None:
     for username, agency, roles in DEMO_USERS:
         user = session.scalar(select(UserAccount).where(UserAccount.username == username))
         if user is None:
-            user = create_user(session, username=username, password=DEMO_PASSWORD,
-                               agency_code=agency, roles=roles)
+            user = create_user(
+                session, username=username, password=DEMO_PASSWORD, agency_code=agency, roles=roles
+            )
         scopes[username] = scope_for_user(user, node=settings.node)
     return load(session, scopes=scopes)

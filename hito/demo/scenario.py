@@ -86,8 +86,9 @@ def _irregular_departures(rng: random.Random) -> list[EventCreate]:
             found.append(
                 EventCreate(
                     type=EventType.irregular_crossing,
-                    occurred_at=_at(day, rng.choice([0, 1, 2, 3, 4, 5, 20, 21, 22, 23]),
-                                    rng.randint(0, 59)),
+                    occurred_at=_at(
+                        day, rng.choice([0, 1, 2, 3, 4, 5, 20, 21, 22, 23]), rng.randint(0, 59)
+                    ),
                     location=_jitter(rng, *rng.choice(PATHS)),
                     headcount=size,
                     adults=size - minors,
@@ -132,8 +133,9 @@ def _weekend_flows(rng: random.Random) -> list[EventCreate]:
                     location=Location(lat=crossing[0], lon=crossing[1]),
                     headcount=visitors,
                     description=f"Flujo de fin de semana en Chacalluta–Santa Rosa: {visitors:,} "
-                    "visitantes chilenos hacia Tacna (unos 25.000 antes de la pandemia)."
-                    .replace(",", "."),
+                    "visitantes chilenos hacia Tacna (unos 25.000 antes de la pandemia).".replace(
+                        ",", "."
+                    ),
                     sharing_level=SharingLevel.binational,
                     status=EventStatus.closed,
                 )
@@ -157,8 +159,13 @@ def _document(rng: random.Random, nationality: str, adult: bool) -> list[Documen
     if nationality == "VE":
         number = str(rng.randint(9_000_000, 32_000_000))
         if rng.random() < 0.5:
-            return [DocumentIn(type=DocumentType.passport, number=f"{rng.randint(100_000_000, 180_000_000)}",
-                               issuing_country="VE")]
+            return [
+                DocumentIn(
+                    type=DocumentType.passport,
+                    number=f"{rng.randint(100_000_000, 180_000_000)}",
+                    issuing_country="VE",
+                )
+            ]
         number = f"V-{int(number):,}".replace(",", ".")
         return [DocumentIn(type=DocumentType.ve_cedula, number=number, issuing_country="VE")]
     if nationality == "CL":
@@ -166,23 +173,51 @@ def _document(rng: random.Random, nationality: str, adult: bool) -> list[Documen
         digit = rut.calc_check_digit(body)
         if rng.random() < 0.15:  # mistyped check digit
             digit = "K" if digit != "K" else "0"
-        return [DocumentIn(type=DocumentType.cl_run, number=rut.format(body + digit),
-                           issuing_country="CL")]
+        return [
+            DocumentIn(
+                type=DocumentType.cl_run, number=rut.format(body + digit), issuing_country="CL"
+            )
+        ]
     if nationality == "PE":
         body = f"{rng.randint(10_000_000, 79_999_999)}"
-        return [DocumentIn(type=DocumentType.pe_dni, number=body + cui.calc_check_digits(body)[1],
-                           issuing_country="PE")]
+        return [
+            DocumentIn(
+                type=DocumentType.pe_dni,
+                number=body + cui.calc_check_digits(body)[1],
+                issuing_country="PE",
+            )
+        ]
     if nationality == "CO":
-        return [DocumentIn(type=DocumentType.co_cedula, number=str(rng.randint(1_000_000_000, 1_120_000_000)),
-                           issuing_country="CO")]
-    return [DocumentIn(type=DocumentType.passport, number=f"P{rng.randint(1_000_000, 9_999_999)}",
-                       issuing_country="HT")]
+        return [
+            DocumentIn(
+                type=DocumentType.co_cedula,
+                number=str(rng.randint(1_000_000_000, 1_120_000_000)),
+                issuing_country="CO",
+            )
+        ]
+    return [
+        DocumentIn(
+            type=DocumentType.passport,
+            number=f"P{rng.randint(1_000_000, 9_999_999)}",
+            issuing_country="HT",
+        )
+    ]
 
 
 def _person(
-    rng: random.Random, *, nationality: str, sex: Sex, age: int, surnames: tuple[str, str | None],
-    met_at: dt.datetime, event_id: int | None, group_id: int | None, relationship: Relationship | None,
-    vulnerabilities: list[Vulnerability], notes: str, sharing: SharingLevel,
+    rng: random.Random,
+    *,
+    nationality: str,
+    sex: Sex,
+    age: int,
+    surnames: tuple[str, str | None],
+    met_at: dt.datetime,
+    event_id: int | None,
+    group_id: int | None,
+    relationship: Relationship | None,
+    vulnerabilities: list[Vulnerability],
+    notes: str,
+    sharing: SharingLevel,
 ) -> PersonCreate:
     birth_year = met_at.year - age
     if rng.random() < 0.2:
@@ -196,18 +231,31 @@ def _person(
     if rng.random() < 0.08:  # accents dropped by a tired hand
         given = given.translate(str.maketrans("áéíóúÁÉÍÓÚ", "aeiouAEIOU"))
     return PersonCreate(
-        given_names=given, surname_1=surname_1, surname_2=surname_2, birth_date=birth,
-        birth_date_estimated=age > 60 and rng.random() < 0.3, sex=sex, nationality=nationality,
-        encountered_at=met_at, event_id=event_id, group_id=group_id,
+        given_names=given,
+        surname_1=surname_1,
+        surname_2=surname_2,
+        birth_date=birth,
+        birth_date_estimated=age > 60 and rng.random() < 0.3,
+        sex=sex,
+        nationality=nationality,
+        encountered_at=met_at,
+        event_id=event_id,
+        group_id=group_id,
         relationship_to_group=relationship,
-        documents=_document(rng, nationality, age >= 18), sharing_level=sharing,
+        documents=_document(rng, nationality, age >= 18),
+        sharing_level=sharing,
         protection=Protection(vulnerabilities=vulnerabilities, notes=notes),
     )
 
 
 def _family(
-    rng: random.Random, *, met_at: dt.datetime, event_id: int, group_id: int,
-    sharing: SharingLevel, special: Callable[[int], tuple[list[Vulnerability], str]] | None = None,
+    rng: random.Random,
+    *,
+    met_at: dt.datetime,
+    event_id: int,
+    group_id: int,
+    sharing: SharingLevel,
+    special: Callable[[int], tuple[list[Vulnerability], str]] | None = None,
 ) -> list[PersonCreate]:
     nationality = _pick_nationality(rng)
     father = rng.choice(SURNAMES[nationality])
@@ -216,42 +264,86 @@ def _family(
     members: list[PersonCreate] = []
     head_age = rng.randint(22, 45)
     head_sex = rng.choice([Sex.female, Sex.male])
-    members.append(_person(
-        rng, nationality=nationality, sex=head_sex, age=head_age,
-        surnames=(father if head_sex is Sex.male else mother, second if rng.random() > 0.1 else None),
-        met_at=met_at, event_id=event_id, group_id=group_id, relationship=Relationship.head,
-        vulnerabilities=[], notes="", sharing=sharing,
-    ))
+    members.append(
+        _person(
+            rng,
+            nationality=nationality,
+            sex=head_sex,
+            age=head_age,
+            surnames=(
+                father if head_sex is Sex.male else mother,
+                second if rng.random() > 0.1 else None,
+            ),
+            met_at=met_at,
+            event_id=event_id,
+            group_id=group_id,
+            relationship=Relationship.head,
+            vulnerabilities=[],
+            notes="",
+            sharing=sharing,
+        )
+    )
     if rng.random() < 0.6:
         spouse_sex = Sex.female if head_sex is Sex.male else Sex.male
         pregnant = spouse_sex is Sex.female and rng.random() < 0.25
-        members.append(_person(
-            rng, nationality=nationality, sex=spouse_sex, age=head_age + rng.randint(-5, 5),
-            surnames=(mother if spouse_sex is Sex.female else father, rng.choice(SURNAMES[nationality])),
-            met_at=met_at, event_id=event_id, group_id=group_id, relationship=Relationship.spouse,
-            vulnerabilities=[Vulnerability.pregnant] if pregnant else [],
-            notes="Embarazo de 7 meses, control prenatal pendiente." if pregnant else "",
-            sharing=sharing,
-        ))
+        members.append(
+            _person(
+                rng,
+                nationality=nationality,
+                sex=spouse_sex,
+                age=head_age + rng.randint(-5, 5),
+                surnames=(
+                    mother if spouse_sex is Sex.female else father,
+                    rng.choice(SURNAMES[nationality]),
+                ),
+                met_at=met_at,
+                event_id=event_id,
+                group_id=group_id,
+                relationship=Relationship.spouse,
+                vulnerabilities=[Vulnerability.pregnant] if pregnant else [],
+                notes="Embarazo de 7 meses, control prenatal pendiente." if pregnant else "",
+                sharing=sharing,
+            )
+        )
     for _ in range(rng.randint(0, 3)):
-        members.append(_person(
-            rng, nationality=nationality, sex=rng.choice([Sex.female, Sex.male]),
-            age=rng.randint(0, 16), surnames=(father, mother), met_at=met_at, event_id=event_id,
-            group_id=group_id, relationship=Relationship.child,
-            vulnerabilities=[Vulnerability.accompanied_minor], notes="", sharing=sharing,
-        ))
+        members.append(
+            _person(
+                rng,
+                nationality=nationality,
+                sex=rng.choice([Sex.female, Sex.male]),
+                age=rng.randint(0, 16),
+                surnames=(father, mother),
+                met_at=met_at,
+                event_id=event_id,
+                group_id=group_id,
+                relationship=Relationship.child,
+                vulnerabilities=[Vulnerability.accompanied_minor],
+                notes="",
+                sharing=sharing,
+            )
+        )
     if rng.random() < 0.15:
-        members.append(_person(
-            rng, nationality=nationality, sex=rng.choice([Sex.female, Sex.male]),
-            age=rng.randint(66, 82), surnames=(rng.choice(SURNAMES[nationality]), father),
-            met_at=met_at, event_id=event_id, group_id=group_id, relationship=Relationship.grandparent,
-            vulnerabilities=[Vulnerability.elderly], notes="Requiere medicación para hipertensión.",
-            sharing=sharing,
-        ))
+        members.append(
+            _person(
+                rng,
+                nationality=nationality,
+                sex=rng.choice([Sex.female, Sex.male]),
+                age=rng.randint(66, 82),
+                surnames=(rng.choice(SURNAMES[nationality]), father),
+                met_at=met_at,
+                event_id=event_id,
+                group_id=group_id,
+                relationship=Relationship.grandparent,
+                vulnerabilities=[Vulnerability.elderly],
+                notes="Requiere medicación para hipertensión.",
+                sharing=sharing,
+            )
+        )
     if special:
         vulnerabilities, notes = special(len(members))
-        members[0] = members[0].model_copy(update={"protection": Protection(
-            vulnerabilities=vulnerabilities, notes=notes)})
+        members[0] = members[0].model_copy(
+            update={"protection": Protection(vulnerabilities=vulnerabilities, notes=notes)}
+        )
     return members
 
 
@@ -268,61 +360,133 @@ def load(session: Session, *, scopes: dict[str, Scope]) -> DemoStats:
             stats.by_type[item.type.value] = stats.by_type.get(item.type.value, 0) + 1
         return ids
 
-    measure = add(scopes["pnp"], [EventCreate(
-        type=EventType.official_measure, occurred_at=_at(dt.date(2025, 11, 20), 10),
-        location=_place("Tacna"), sharing_level=SharingLevel.binational,
-        status=EventStatus.monitoring,
-        description="Declaratoria de estado de emergencia en la provincia de Tacna; "
-        "control fronterizo reforzado por la PNP y las Fuerzas Armadas.",
-    )])
-    (stranded,) = add(scopes["carabineros"], [EventCreate(
-        type=EventType.stranded_group, occurred_at=_at(dt.date(2025, 11, 24), 13),
-        location=STRANDED_AT, headcount=100, adults=68, minors=32,
-        sharing_level=SharingLevel.binational, status=EventStatus.open,
-        description="Grupo de migrantes, en su mayoría venezolanos, varado en la franja "
-        "fronteriza al norte del complejo Chacalluta, sin poder ingresar a Perú ni volver.",
-    )])
+    measure = add(
+        scopes["pnp"],
+        [
+            EventCreate(
+                type=EventType.official_measure,
+                occurred_at=_at(dt.date(2025, 11, 20), 10),
+                location=_place("Tacna"),
+                sharing_level=SharingLevel.binational,
+                status=EventStatus.monitoring,
+                description="Declaratoria de estado de emergencia en la provincia de Tacna; "
+                "control fronterizo reforzado por la PNP y las Fuerzas Armadas.",
+            )
+        ],
+    )
+    (stranded,) = add(
+        scopes["carabineros"],
+        [
+            EventCreate(
+                type=EventType.stranded_group,
+                occurred_at=_at(dt.date(2025, 11, 24), 13),
+                location=STRANDED_AT,
+                headcount=100,
+                adults=68,
+                minors=32,
+                sharing_level=SharingLevel.binational,
+                status=EventStatus.open,
+                description="Grupo de migrantes, en su mayoría venezolanos, varado en la franja "
+                "fronteriza al norte del complejo Chacalluta, sin poder ingresar a Perú ni volver.",
+            )
+        ],
+    )
     for when, count, adults, minors, scope, note, status in [
-        (_at(dt.date(2025, 11, 25), 12), 70, 47, 23, "pnp",
-         "Parte del grupo regresó a Arica; se mantienen 70 personas.", None),
-        (_at(dt.date(2025, 11, 27), 18), 20, 13, 7, "carabineros",
-         "Quedan 20 personas; el resto fue trasladado a albergues.", EventStatus.monitoring),
+        (
+            _at(dt.date(2025, 11, 25), 12),
+            70,
+            47,
+            23,
+            "pnp",
+            "Parte del grupo regresó a Arica; se mantienen 70 personas.",
+            None,
+        ),
+        (
+            _at(dt.date(2025, 11, 27), 18),
+            20,
+            13,
+            7,
+            "carabineros",
+            "Quedan 20 personas; el resto fue trasladado a albergues.",
+            EventStatus.monitoring,
+        ),
     ]:
-        add_observation(session, scope=scopes[scope], event_id=stranded, data=ObservationCreate(
-            observed_at=when, headcount=count, adults=adults, minors=minors, note=note,
-            status=status))
+        add_observation(
+            session,
+            scope=scopes[scope],
+            event_id=stranded,
+            data=ObservationCreate(
+                observed_at=when,
+                headcount=count,
+                adults=adults,
+                minors=minors,
+                note=note,
+                status=status,
+            ),
+        )
         stats.observations += 1
-    needs = add(scopes["oim"], [
-        EventCreate(type=EventType.humanitarian_need, occurred_at=_at(dt.date(2025, 11, 24), 17),
-                    location=STRANDED_AT, headcount=100,
-                    description="Agua, alimentos y abrigo para el grupo varado; 3 embarazadas, "
-                    "niños pequeños y una persona en tratamiento oncológico.",
-                    sharing_level=SharingLevel.humanitarian, status=EventStatus.open),
-        EventCreate(type=EventType.humanitarian_need, occurred_at=_at(dt.date(2025, 11, 26), 9),
-                    location=_place("Arica"), headcount=45,
-                    description="Albergue transitorio en Arica al límite de su capacidad.",
-                    sharing_level=SharingLevel.humanitarian, status=EventStatus.monitoring),
-    ])
+    needs = add(
+        scopes["oim"],
+        [
+            EventCreate(
+                type=EventType.humanitarian_need,
+                occurred_at=_at(dt.date(2025, 11, 24), 17),
+                location=STRANDED_AT,
+                headcount=100,
+                description="Agua, alimentos y abrigo para el grupo varado; 3 embarazadas, "
+                "niños pequeños y una persona en tratamiento oncológico.",
+                sharing_level=SharingLevel.humanitarian,
+                status=EventStatus.open,
+            ),
+            EventCreate(
+                type=EventType.humanitarian_need,
+                occurred_at=_at(dt.date(2025, 11, 26), 9),
+                location=_place("Arica"),
+                headcount=45,
+                description="Albergue transitorio en Arica al límite de su capacidad.",
+                sharing_level=SharingLevel.humanitarian,
+                status=EventStatus.monitoring,
+            ),
+        ],
+    )
     add(scopes["carabineros"], _irregular_departures(rng))
     add(scopes["pnp"], _interceptions(rng))
     add(scopes["sermig"], _weekend_flows(rng))
-    add(scopes["migraciones"], [EventCreate(
-        type=EventType.crossing_disruption, occurred_at=_at(dt.date(2025, 11, 21), 8),
-        location=_place("Chacalluta"), sharing_level=SharingLevel.binational,
-        status=EventStatus.closed,
-        description="Controles reforzados en Santa Rosa: esperas de hasta 4 horas para salir de "
-        "Chile hacia Tacna.",
-    )])
-    add(scopes["ejercito"], [EventCreate(
-        type=EventType.patrol_report, occurred_at=_at(day, 7), location=_jitter(rng, -18.29, -70.20),
-        description="Patrullaje en la franja fronteriza de Escritos, sin novedad.",
-        sharing_level=SharingLevel.national, status=EventStatus.closed,
-    ) for day in _days()[17:]])
+    add(
+        scopes["migraciones"],
+        [
+            EventCreate(
+                type=EventType.crossing_disruption,
+                occurred_at=_at(dt.date(2025, 11, 21), 8),
+                location=_place("Chacalluta"),
+                sharing_level=SharingLevel.binational,
+                status=EventStatus.closed,
+                description="Controles reforzados en Santa Rosa: esperas de hasta 4 horas "
+                "para salir de Chile hacia Tacna.",
+            )
+        ],
+    )
+    add(
+        scopes["ejercito"],
+        [
+            EventCreate(
+                type=EventType.patrol_report,
+                occurred_at=_at(day, 7),
+                location=_jitter(rng, -18.29, -70.20),
+                description="Patrullaje en la franja fronteriza de Escritos, sin novedad.",
+                sharing_level=SharingLevel.national,
+                status=EventStatus.closed,
+            )
+            for day in _days()[17:]
+        ],
+    )
 
     # People met in the stranded group, by families, then those intercepted.
     special_cases: dict[int, Callable[[int], tuple[list[Vulnerability], str]]] = {
-        3: lambda _: ([Vulnerability.serious_illness],
-                      "Cáncer de mama en tratamiento oncológico; quimioterapia interrumpida."),
+        3: lambda _: (
+            [Vulnerability.serious_illness],
+            "Cáncer de mama en tratamiento oncológico; quimioterapia interrumpida.",
+        ),
         7: lambda _: ([Vulnerability.pregnant], "Embarazo de alto riesgo, 34 semanas."),
         11: lambda _: ([Vulnerability.disability], "Usa silla de ruedas."),
     }
@@ -330,36 +494,65 @@ def load(session: Session, *, scopes: dict[str, Scope]) -> DemoStats:
     family_no = 0
     people: list[PersonCreate] = []
     while len(people) < 190:
-        group = create_group(session, scope=scopes["oim"], data=GroupCreate(
-            kind=GroupKind.family, label=f"Familia {family_no + 1} – grupo varado",
-            sharing_level=SharingLevel.humanitarian))
+        group = create_group(
+            session,
+            scope=scopes["oim"],
+            data=GroupCreate(
+                kind=GroupKind.family,
+                label=f"Familia {family_no + 1} – grupo varado",
+                sharing_level=SharingLevel.humanitarian,
+            ),
+        )
         stats.groups += 1
-        people += _family(rng, met_at=met, event_id=needs[0] if family_no % 2 else stranded,
-                          group_id=group.id, sharing=SharingLevel.humanitarian,
-                          special=special_cases.get(family_no))
+        people += _family(
+            rng,
+            met_at=met,
+            event_id=needs[0] if family_no % 2 else stranded,
+            group_id=group.id,
+            sharing=SharingLevel.humanitarian,
+            special=special_cases.get(family_no),
+        )
         family_no += 1
     for i in range(3):  # unaccompanied children, found alone
         nationality = "VE"
-        people.append(_person(
-            rng, nationality=nationality, sex=rng.choice([Sex.female, Sex.male]), age=14 + i,
-            surnames=(rng.choice(SURNAMES[nationality]), rng.choice(SURNAMES[nationality])),
-            met_at=met, event_id=stranded, group_id=None, relationship=None,
-            vulnerabilities=[Vulnerability.unaccompanied_minor],
-            notes="Niño/a no acompañado/a; derivado/a a protección de la infancia.",
-            sharing=SharingLevel.humanitarian,
-        ))
+        people.append(
+            _person(
+                rng,
+                nationality=nationality,
+                sex=rng.choice([Sex.female, Sex.male]),
+                age=14 + i,
+                surnames=(rng.choice(SURNAMES[nationality]), rng.choice(SURNAMES[nationality])),
+                met_at=met,
+                event_id=stranded,
+                group_id=None,
+                relationship=None,
+                vulnerabilities=[Vulnerability.unaccompanied_minor],
+                notes="Niño/a no acompañado/a; derivado/a a protección de la infancia.",
+                sharing=SharingLevel.humanitarian,
+            )
+        )
     stats.persons += len(create_persons(session, scope=scopes["oim"], people=people))
     intercepted: list[PersonCreate] = []
     for i in range(110):
         nationality = _pick_nationality(rng)
-        intercepted.append(_person(
-            rng, nationality=nationality, sex=rng.choice([Sex.female, Sex.male]),
-            age=rng.randint(18, 60),
-            surnames=(rng.choice(SURNAMES[nationality]),
-                      rng.choice(SURNAMES[nationality]) if rng.random() > 0.15 else None),
-            met_at=_at(START + dt.timedelta(days=i % 27), 6), event_id=measure[0], group_id=None,
-            relationship=None, vulnerabilities=[], notes="",
-            sharing=SharingLevel.national if i % 3 else SharingLevel.binational,
-        ))
+        intercepted.append(
+            _person(
+                rng,
+                nationality=nationality,
+                sex=rng.choice([Sex.female, Sex.male]),
+                age=rng.randint(18, 60),
+                surnames=(
+                    rng.choice(SURNAMES[nationality]),
+                    rng.choice(SURNAMES[nationality]) if rng.random() > 0.15 else None,
+                ),
+                met_at=_at(START + dt.timedelta(days=i % 27), 6),
+                event_id=measure[0],
+                group_id=None,
+                relationship=None,
+                vulnerabilities=[],
+                notes="",
+                sharing=SharingLevel.national if i % 3 else SharingLevel.binational,
+            )
+        )
     stats.persons += len(create_persons(session, scope=scopes["pnp"], people=intercepted))
     return stats

@@ -15,19 +15,50 @@ from pydantic import ValidationError
 from hito.events.schemas import EventCreate, EventPublic
 
 CSV_COLUMNS = [
-    "id", "type", "occurred_at", "lat", "lon", "sector", "headcount", "adults", "minors",
-    "reporting_agency", "status", "sharing_level", "origin_node", "description",
+    "id",
+    "type",
+    "occurred_at",
+    "lat",
+    "lon",
+    "sector",
+    "headcount",
+    "adults",
+    "minors",
+    "reporting_agency",
+    "status",
+    "sharing_level",
+    "origin_node",
+    "description",
 ]
 # HXL hashtags (https://hxlstandard.org/standard/1-1final/dictionary/) for the same columns.
 HXL_TAGS = {
-    "id": "#event+id", "type": "#event+type", "occurred_at": "#date+occurred",
-    "lat": "#geo+lat", "lon": "#geo+lon", "sector": "#loc+code", "headcount": "#affected+total",
-    "adults": "#affected+adults", "minors": "#affected+children",
-    "reporting_agency": "#org+code", "status": "#status", "sharing_level": "#meta+sharing",
-    "origin_node": "#country+code", "description": "#description",
+    "id": "#event+id",
+    "type": "#event+type",
+    "occurred_at": "#date+occurred",
+    "lat": "#geo+lat",
+    "lon": "#geo+lon",
+    "sector": "#loc+code",
+    "headcount": "#affected+total",
+    "adults": "#affected+adults",
+    "minors": "#affected+children",
+    "reporting_agency": "#org+code",
+    "status": "#status",
+    "sharing_level": "#meta+sharing",
+    "origin_node": "#country+code",
+    "description": "#description",
 }
-IMPORT_FIELDS = {"type", "occurred_at", "lat", "lon", "headcount", "adults", "minors",
-                 "description", "sharing_level", "status"}
+IMPORT_FIELDS = {
+    "type",
+    "occurred_at",
+    "lat",
+    "lon",
+    "headcount",
+    "adults",
+    "minors",
+    "description",
+    "sharing_level",
+    "status",
+}
 
 
 @dataclass(frozen=True)
@@ -51,12 +82,33 @@ def _decode(raw: bytes, path: Path) -> str:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
-        raise ImportFailed([RowError(line, "file", f"{path.name} is not valid UTF-8 "
-                                     f"(byte 0x{raw[error.start]:02x})")]) from None
+        raise ImportFailed(
+            [
+                RowError(
+                    line, "file", f"{path.name} is not valid UTF-8 (byte 0x{raw[error.start]:02x})"
+                )
+            ]
+        ) from None
+
+
+def _typed(key: str, value: Any) -> Any:
+    """CSV cells are text; the API's models take JSON types, so convert what parses."""
+    if not isinstance(value, str):
+        return value
+    try:
+        if key in ("lat", "lon"):
+            return float(value)
+        if key in ("headcount", "adults", "minors"):
+            return int(value)
+    except ValueError:
+        pass  # left as text: the model names the field and what it expected
+    return value
 
 
 def _to_event(record: dict[str, Any]) -> EventCreate:
-    data: dict[str, Any] = {k: v for k, v in record.items() if k in IMPORT_FIELDS and v != ""}
+    data: dict[str, Any] = {
+        k: _typed(k, v) for k, v in record.items() if k in IMPORT_FIELDS and v != ""
+    }
     if "lat" in data or "lon" in data:
         data["location"] = {"lat": data.pop("lat", None), "lon": data.pop("lon", None)}
     return EventCreate.model_validate(data)
@@ -83,7 +135,9 @@ def _csv_rows(text: str) -> Iterator[tuple[int, dict[str, Any]]]:
     reader = csv.DictReader(io.StringIO(text))
     missing = {"type", "occurred_at", "lat", "lon"} - set(reader.fieldnames or [])
     if missing:
-        raise ImportFailed([RowError(1, "header", f"missing column(s): {', '.join(sorted(missing))}")])
+        raise ImportFailed(
+            [RowError(1, "header", f"missing column(s): {', '.join(sorted(missing))}")]
+        )
     for record in reader:
         if None in record:
             raise ImportFailed([RowError(reader.line_num, "row", "more values than columns")])
@@ -116,13 +170,19 @@ def read_events(path: Path) -> list[EventCreate]:
 
 def _flat(event: EventPublic) -> dict[str, Any]:
     return {
-        "id": event.id, "type": event.type.value, "occurred_at": event.occurred_at.isoformat(),
-        "lat": event.location.lat, "lon": event.location.lon, "sector": event.sector or "",
+        "id": event.id,
+        "type": event.type.value,
+        "occurred_at": event.occurred_at.isoformat(),
+        "lat": event.location.lat,
+        "lon": event.location.lon,
+        "sector": event.sector or "",
         "headcount": "" if event.headcount is None else event.headcount,
         "adults": "" if event.adults is None else event.adults,
         "minors": "" if event.minors is None else event.minors,
-        "reporting_agency": event.reporting_agency, "status": event.status.value,
-        "sharing_level": event.sharing_level.value, "origin_node": event.origin_node,
+        "reporting_agency": event.reporting_agency,
+        "status": event.status.value,
+        "sharing_level": event.sharing_level.value,
+        "origin_node": event.origin_node,
         "description": event.description,
     }
 
@@ -145,8 +205,12 @@ def write_events(events: Iterable[EventPublic], out: TextIO, *, fmt: str) -> int
     for event in events:
         properties = _flat(event)
         lat, lon = properties.pop("lat"), properties.pop("lon")
-        feature = {"type": "Feature", "id": event.id, "properties": properties,
-                   "geometry": {"type": "Point", "coordinates": [lon, lat]}}
+        feature = {
+            "type": "Feature",
+            "id": event.id,
+            "properties": properties,
+            "geometry": {"type": "Point", "coordinates": [lon, lat]},
+        }
         out.write(("," if count else "") + json.dumps(feature, ensure_ascii=False) + "\n")
         count += 1
     out.write("]}\n")

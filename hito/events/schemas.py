@@ -2,19 +2,20 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-from typing import Annotated, Self
+from typing import Self
 
-from pydantic import AwareDatetime, BaseModel, Field, field_validator, model_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 
 from hito.events.models import EventStatus, EventType
+from hito.fields import INPUT, Count, RecordId, Timestamp
 from hito.places.schemas import Location
 from hito.records import SharingLevel
 from hito.text import Text
 
-Count = Annotated[int, Field(ge=0, le=1_000_000)]
-
 
 class Breakdown(BaseModel):
+    model_config = INPUT
+
     headcount: Count | None = Field(None, description="People in total, where known")
     adults: Count | None = Field(None, description="Adults among them, where known")
     minors: Count | None = Field(None, description="Minors among them, where known")
@@ -31,7 +32,7 @@ class Breakdown(BaseModel):
 
 class EventCreate(Breakdown):
     type: EventType
-    occurred_at: AwareDatetime = Field(description="When it happened, with its UTC offset")
+    occurred_at: Timestamp = Field(description="When it happened, with its UTC offset")
     location: Location
     description: Text = Field("", max_length=4000)
     sharing_level: SharingLevel = Field(
@@ -41,18 +42,22 @@ class EventCreate(Breakdown):
 
 
 class EventBatch(BaseModel):
+    model_config = INPUT
+
     events: list[EventCreate] = Field(min_length=1, max_length=10_000)
 
 
 class EventUpdate(BaseModel):
-    version: int = Field(ge=1, description="The version you read; a stale one is refused (409)")
+    model_config = INPUT
+
+    version: RecordId = Field(description="The version you read; a stale one is refused (409)")
     status: EventStatus | None = None
     sharing_level: SharingLevel | None = None
     description: Text | None = Field(None, max_length=4000)
 
 
 class ObservationCreate(Breakdown):
-    observed_at: AwareDatetime
+    observed_at: Timestamp
     note: Text = Field("", max_length=4000)
     status: EventStatus | None = Field(None, description="New status of the event, if it changed")
 
@@ -133,8 +138,8 @@ class BBox(BaseModel):
 class EventFilters(BaseModel):
     type: list[EventType] = Field(default_factory=list, description="One or more event types")
     status: EventStatus | None = None
-    since: AwareDatetime | None = Field(None, description="Occurred at or after")
-    until: AwareDatetime | None = Field(None, description="Occurred before")
+    since: Timestamp | None = Field(None, description="Occurred at or after")
+    until: Timestamp | None = Field(None, description="Occurred before")
     bbox: str | None = Field(
         None, description="minLon,minLat,maxLon,maxLat", examples=["-70.5,-18.5,-70.0,-18.0"]
     )

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from sqlalchemy import Select, func, insert, select, tuple_
+from sqlalchemy import Select, false, func, insert, select, tuple_
 from sqlalchemy.orm import Session
 
 from hito import audit
@@ -77,7 +77,10 @@ def _public(
 
 
 def create_events(session: Session, *, scope: Scope, events: Sequence[EventCreate]) -> list[int]:
-    """Store all of ``events`` in the caller's transaction, or none; each with a first observation."""
+    """Store all of ``events`` in the caller's transaction, or none.
+
+    Each event's figures are also stored as its first observation.
+    """
     scope.require("write")
     if not events:
         return []
@@ -222,7 +225,11 @@ def add_observation(
     event.updated_at = utcnow()
     session.flush()
     audit.record(
-        session, scope=scope, action="event.observe", object_type="event", object_ids=[event.id],
+        session,
+        scope=scope,
+        action="event.observe",
+        object_type="event",
+        object_ids=[event.id],
         detail={"headcount": data.headcount, "status": data.status},
     )
     return get_event(session, scope=scope, event_id=event.id)
@@ -249,13 +256,17 @@ def update_event(
     event.updated_at = utcnow()
     session.flush()
     audit.record(
-        session, scope=scope, action="event.update", object_type="event", object_ids=[event.id],
+        session,
+        scope=scope,
+        action="event.update",
+        object_type="event",
+        object_ids=[event.id],
         detail=data.model_dump(exclude_none=True, mode="json"),
     )
     return get_event(session, scope=scope, event_id=event.id)
 
 
-def _filtered(session: Session, scope: Scope, filters: EventFilters) -> Select[tuple[Event]]:
+def _filtered(session: Session, scope: Scope, filters: EventFilters) -> Select[Event]:
     query = select(Event).where(scope.visible(Event))
     if filters.type:
         query = query.where(Event.type.in_(filters.type))
@@ -272,15 +283,12 @@ def _filtered(session: Session, scope: Scope, filters: EventFilters) -> Select[t
             Event.lon.between(box.min_lon, box.max_lon),
         )
     if filters.sector:
+        # an unknown code matches no event, as a known code without events does
         sector_id = session.scalar(select(Sector.id).where(Sector.code == filters.sector.upper()))
-        if sector_id is None:
-            raise InvalidInput(f"unknown sector code {filters.sector!r}")
-        query = query.where(Event.sector_id == sector_id)
+        query = query.where(Event.sector_id == sector_id if sector_id else false())
     if filters.agency:
         agency_id = session.scalar(select(Agency.id).where(Agency.code == filters.agency.upper()))
-        if agency_id is None:
-            raise InvalidInput(f"unknown agency code {filters.agency!r}")
-        query = query.where(Event.reporting_agency_id == agency_id)
+        query = query.where(Event.reporting_agency_id == agency_id if agency_id else false())
     return query
 
 
@@ -304,9 +312,7 @@ def list_events(session: Session, *, scope: Scope, filters: EventFilters) -> Eve
     return EventPage(items=items, next_cursor=cursor)
 
 
-def iter_events(
-    session: Session, *, scope: Scope, filters: EventFilters
-) -> Iterator[EventPublic]:
+def iter_events(session: Session, *, scope: Scope, filters: EventFilters) -> Iterator[EventPublic]:
     """Every visible event matching ``filters``, oldest first, streamed (for exports)."""
     agencies, sectors = _codes(session)
     users: dict[int, str] = {}

@@ -4,9 +4,10 @@ import datetime as dt
 import re
 from typing import Self
 
-from pydantic import AwareDatetime, BaseModel, Field, field_validator, model_validator
+from pydantic import BaseModel, Field, StrictBool, field_validator, model_validator
 
 from hito.countries import CountryCode
+from hito.fields import INPUT, MAX_ID, RecordId, Timestamp
 from hito.people.models import (
     DatePrecision,
     DocumentType,
@@ -50,6 +51,8 @@ def format_birth_date(date: dt.date | None, precision: DatePrecision | None) -> 
 
 
 class DocumentIn(BaseModel):
+    model_config = INPUT
+
     type: DocumentType
     number: Line = Field(min_length=1, max_length=64)
     issuing_country: CountryCode | None = None
@@ -62,23 +65,27 @@ class DocumentPublic(DocumentIn):
 class Protection(BaseModel):
     """Health and protection details: visible to caseworkers and humanitarian agencies only."""
 
+    model_config = INPUT
+
     vulnerabilities: list[Vulnerability] = Field(default_factory=list)
     notes: Text = Field("", max_length=4000)
 
 
 class PersonBase(BaseModel):
+    model_config = INPUT
+
     given_names: Line = Field(min_length=1, max_length=200)
     surname_1: Line | None = Field(None, max_length=100, description="First (paternal) surname")
     surname_2: Line | None = Field(None, max_length=100, description="Second (maternal) surname")
     birth_date: str | None = Field(
         None, description="YYYY-MM-DD, YYYY-MM or YYYY", examples=["1987-03-14", "1987"]
     )
-    birth_date_estimated: bool = Field(False, description="The year is an estimate")
+    birth_date_estimated: StrictBool = Field(False, description="The year is an estimate")
     sex: Sex = Sex.unknown
     nationality: CountryCode | None = None
-    encountered_at: AwareDatetime
-    event_id: int | None = Field(None, description="The event where the person was met")
-    group_id: int | None = Field(None, description="Family or travel group")
+    encountered_at: Timestamp
+    event_id: RecordId | None = Field(None, description="The event where the person was met")
+    group_id: RecordId | None = Field(None, description="Family or travel group")
     relationship_to_group: Relationship | None = None
 
     @field_validator("birth_date")
@@ -131,14 +138,16 @@ class PersonPage(BaseModel):
 
 
 class PersonFilters(BaseModel):
-    event_id: int | None = None
-    group_id: int | None = None
+    event_id: int | None = Field(None, ge=1, le=MAX_ID)
+    group_id: int | None = Field(None, ge=1, le=MAX_ID)
     nationality: CountryCode | None = None
     limit: int = Field(50, ge=1, le=500)
     cursor: str | None = None
 
 
 class GroupCreate(BaseModel):
+    model_config = INPUT
+
     kind: GroupKind
     label: Line = Field("", max_length=200)
     sharing_level: SharingLevel = SharingLevel.national

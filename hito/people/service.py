@@ -57,9 +57,7 @@ def _public(person: Person, scope: Scope, agencies: dict[int, str]) -> PersonPub
         group_id=person.group_id,
         relationship_to_group=person.relationship_to_group,
         documents=[
-            DocumentPublic(
-                id=d.id, type=d.type, number=d.number, issuing_country=d.issuing_country
-            )
+            DocumentPublic(id=d.id, type=d.type, number=d.number, issuing_country=d.issuing_country)
             for d in person.documents
         ],
         reporting_agency=agencies[person.reporting_agency_id],
@@ -76,13 +74,17 @@ def _check_links(session: Session, scope: Scope, data: PersonCreate) -> None:
     if data.event_id is not None and not session.scalar(
         select(Event.id).where(Event.id == data.event_id, scope.visible(Event))
     ):
-        raise InvalidInput(f"event {data.event_id} not found", errors=[
-            {"field": "event_id", "message": f"event {data.event_id} not found"}])
+        raise InvalidInput(
+            f"event {data.event_id} not found",
+            errors=[{"field": "event_id", "message": f"event {data.event_id} not found"}],
+        )
     if data.group_id is not None and not session.scalar(
         select(PersonGroup.id).where(PersonGroup.id == data.group_id, scope.visible(PersonGroup))
     ):
-        raise InvalidInput(f"group {data.group_id} not found", errors=[
-            {"field": "group_id", "message": f"group {data.group_id} not found"}])
+        raise InvalidInput(
+            f"group {data.group_id} not found",
+            errors=[{"field": "group_id", "message": f"group {data.group_id} not found"}],
+        )
 
 
 def create_persons(
@@ -127,7 +129,10 @@ def create_persons(
     session.flush()
     if audit_it and created:
         audit.record(
-            session, scope=scope, action="person.create", object_type="person",
+            session,
+            scope=scope,
+            action="person.create",
+            object_type="person",
             object_ids=[p.id for p in created],
         )
     return created
@@ -143,7 +148,11 @@ def get_person(session: Session, *, scope: Scope, person_id: int) -> PersonPubli
     if person is None:
         raise NotFound(f"person {person_id} not found")
     audit.record(
-        session, scope=scope, action="person.read", object_type="person", object_ids=[person.id],
+        session,
+        scope=scope,
+        action="person.read",
+        object_type="person",
+        object_ids=[person.id],
         detail={"protection": scope.sees_protection},
     )
     return _public(person, scope, _agency_codes(session))
@@ -166,8 +175,12 @@ def list_persons(session: Session, *, scope: Scope, filters: PersonFilters) -> P
     rows = rows[: filters.limit]
     if rows:
         audit.record(
-            session, scope=scope, action="person.read", object_type="person",
-            object_ids=[p.id for p in rows], detail={"protection": scope.sees_protection},
+            session,
+            scope=scope,
+            action="person.read",
+            object_type="person",
+            object_ids=[p.id for p in rows],
+            detail={"protection": scope.sees_protection},
         )
     agencies = _agency_codes(session)
     return PersonPage(

@@ -45,4 +45,5 @@ __all__ = [
     "seed_places",
     "town",
     "towns",
+    "update_crossing_point",
 ]

@@ -52,8 +52,12 @@ def border_feature() -> dict[str, Any]:
 def towns() -> list[dict[str, Any]]:
     """Bundled towns as {name, country, lat, lon} (the crossing is not a town)."""
     return [
-        {"name": f["properties"]["name"], "country": f["properties"]["country"],
-         "lat": f["geometry"]["coordinates"][1], "lon": f["geometry"]["coordinates"][0]}
+        {
+            "name": f["properties"]["name"],
+            "country": f["properties"]["country"],
+            "lat": f["geometry"]["coordinates"][1],
+            "lon": f["geometry"]["coordinates"][0],
+        }
         for f in reference_features()
         if f["geometry"]["type"] == "Point" and "/" not in f["properties"]["country"]
     ]

@@ -4,6 +4,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from hito.fields import INPUT, Latitude, Longitude
 from hito.places.models import CrossingStatus, FacilityKind
 from hito.records import SharingLevel
 from hito.text import Line
@@ -12,8 +13,10 @@ from hito.text import Line
 class Location(BaseModel):
     """A WGS84 position."""
 
-    lat: float = Field(ge=-90, le=90, description="Latitude, WGS84 degrees")
-    lon: float = Field(ge=-180, le=180, description="Longitude, WGS84 degrees")
+    model_config = INPUT
+
+    lat: Latitude = Field(description="Latitude, WGS84 degrees")
+    lon: Longitude = Field(description="Longitude, WGS84 degrees")
 
 
 class SectorPublic(BaseModel):
@@ -29,6 +32,8 @@ class SectorPublic(BaseModel):
 
 
 class CrossingPointBase(BaseModel):
+    model_config = INPUT
+
     code: str = Field(min_length=2, max_length=32, pattern=r"^[A-Z0-9-]+$")
     name: Line = Field(min_length=1, max_length=200)
     location: Location
@@ -41,6 +46,8 @@ class CrossingPointCreate(CrossingPointBase):
 
 
 class CrossingPointUpdate(BaseModel):
+    model_config = INPUT
+
     status: CrossingStatus | None = None
     opening_hours: Line | None = Field(None, min_length=1, max_length=200)
 

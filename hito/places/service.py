@@ -95,19 +95,49 @@ def seed_places(session: Session, *, node: str) -> None:
     if session.scalar(select(Facility.id).limit(1)) is None:
         arica, tacna = town("Arica"), town("Tacna")
         for kind, name, (lat, lon), country, capacity, services in [
-            (FacilityKind.shelter, "Albergue transitorio Arica", arica, "CL", 120,
-             "alojamiento, alimentación, orientación"),
-            (FacilityKind.service_point, "Punto de atención humanitaria Chacalluta",
-             (-18.35, -70.33), "CL", None, "salud primaria, agua, orientación legal"),
-            (FacilityKind.shelter, "Albergue temporal Tacna", tacna, "PE", 80,
-             "alojamiento, alimentación"),
-            (FacilityKind.service_point, "Punto de atención Santa Rosa", (-18.30, -70.31), "PE",
-             None, "registro, salud primaria"),
+            (
+                FacilityKind.shelter,
+                "Albergue transitorio Arica",
+                arica,
+                "CL",
+                120,
+                "alojamiento, alimentación, orientación",
+            ),
+            (
+                FacilityKind.service_point,
+                "Punto de atención humanitaria Chacalluta",
+                (-18.35, -70.33),
+                "CL",
+                None,
+                "salud primaria, agua, orientación legal",
+            ),
+            (
+                FacilityKind.shelter,
+                "Albergue temporal Tacna",
+                tacna,
+                "PE",
+                80,
+                "alojamiento, alimentación",
+            ),
+            (
+                FacilityKind.service_point,
+                "Punto de atención Santa Rosa",
+                (-18.30, -70.31),
+                "PE",
+                None,
+                "registro, salud primaria",
+            ),
         ]:
             session.add(
                 Facility(
-                    kind=kind, name=name, lat=lat, lon=lon, country=country, capacity=capacity,
-                    services=services, origin_node=country,
+                    kind=kind,
+                    name=name,
+                    lat=lat,
+                    lon=lon,
+                    country=country,
+                    capacity=capacity,
+                    services=services,
+                    origin_node=country,
                     sharing_level=SharingLevel.humanitarian,
                 )
             )
@@ -137,9 +167,15 @@ def sector_ids_by_code(session: Session) -> dict[str, int]:
 
 def _crossing_public(cp: CrossingPoint) -> CrossingPointPublic:
     return CrossingPointPublic(
-        id=cp.id, code=cp.code, name=cp.name, location=Location(lat=cp.lat, lon=cp.lon),
-        opening_hours=cp.opening_hours, status=cp.status, origin_node=cp.origin_node,
-        version=cp.version, sharing_level=cp.sharing_level,
+        id=cp.id,
+        code=cp.code,
+        name=cp.name,
+        location=Location(lat=cp.lat, lon=cp.lon),
+        opening_hours=cp.opening_hours,
+        status=cp.status,
+        origin_node=cp.origin_node,
+        version=cp.version,
+        sharing_level=cp.sharing_level,
     )
 
 
@@ -168,9 +204,14 @@ def create_crossing_point(
     if session.scalar(select(CrossingPoint.id).where(CrossingPoint.code == data.code)):
         raise Conflict(f"a crossing point with code {data.code!r} already exists")
     cp = CrossingPoint(
-        code=data.code, name=data.name, lat=data.location.lat, lon=data.location.lon,
-        opening_hours=data.opening_hours, status=data.status,
-        origin_node=scope.writing_country, sharing_level=data.sharing_level,
+        code=data.code,
+        name=data.name,
+        lat=data.location.lat,
+        lon=data.location.lon,
+        opening_hours=data.opening_hours,
+        status=data.status,
+        origin_node=scope.writing_country,
+        sharing_level=data.sharing_level,
     )
     session.add(cp)
     session.flush()
@@ -194,9 +235,16 @@ def list_facilities(session: Session, *, scope: Scope) -> list[FacilityPublic]:
     query = select(Facility).where(scope.visible(Facility)).order_by(Facility.name)
     return [
         FacilityPublic(
-            id=f.id, kind=f.kind, name=f.name, location=Location(lat=f.lat, lon=f.lon),
-            country=f.country, capacity=f.capacity, services=f.services,
-            origin_node=f.origin_node, version=f.version, sharing_level=f.sharing_level,
+            id=f.id,
+            kind=f.kind,
+            name=f.name,
+            location=Location(lat=f.lat, lon=f.lon),
+            country=f.country,
+            capacity=f.capacity,
+            services=f.services,
+            origin_node=f.origin_node,
+            version=f.version,
+            sharing_level=f.sharing_level,
         )
         for f in session.scalars(query)
     ]

@@ -46,8 +46,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in (auth, events, people, places):
         app.include_router(module.router, prefix=API)
 
-    @app.get("/healthz", response_model=Health, tags=["health"],
-             responses={503: {"model": Health, "description": "Database unreachable"}})
+    @app.get(
+        "/healthz",
+        response_model=Health,
+        tags=["health"],
+        responses={503: {"model": Health, "description": "Database unreachable"}},
+    )
     def healthz() -> JSONResponse:
         """Whether this node and its database are up."""
         try:
@@ -56,8 +60,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             database, status = "ok", 200
         except Exception as error:  # any driver error means "down" here
             database, status = f"error: {type(error).__name__}", 503
-        body = Health(status="ok" if status == 200 else "degraded", node=settings.node,
-                      database=database, version=__version__)
+        body = Health(
+            status="ok" if status == 200 else "degraded",
+            node=settings.node,
+            database=database,
+            version=__version__,
+        )
         return JSONResponse(body.model_dump(), status_code=status)
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

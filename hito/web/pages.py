@@ -44,14 +44,24 @@ def _scope(request: Request, session: Any, settings: Any) -> Scope | None:
         return None
 
 
-def _render(request: Request, name: str, scope: Scope | None, node: str, **context: Any) -> Response:
+def _render(
+    request: Request, name: str, scope: Scope | None, node: str, **context: Any
+) -> Response:
     lang = _lang(request)
     tz = ZoneInfo(NODE_TIMEZONES[(scope.country if scope and scope.country else node)])
     response = templates.TemplateResponse(
         request,
         name,
-        {"t": translator(lang), "lang": lang, "scope": scope, "tz": tz, "tzname": str(tz),
-         "event_types": list(EventType), "statuses": list(EventStatus), **context},
+        {
+            "t": translator(lang),
+            "lang": lang,
+            "scope": scope,
+            "tz": tz,
+            "tzname": str(tz),
+            "event_types": list(EventType),
+            "statuses": list(EventStatus),
+            **context,
+        },
     )
     if request.query_params.get("lang") in LANGUAGES:
         response.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, samesite="lax")
@@ -69,8 +79,14 @@ def home() -> RedirectResponse:
 
 @router.get("/login", response_class=HTMLResponse)
 def login_page(request: Request, settings: SettingsDep) -> Response:
-    return _render(request, "login.html", None, settings.node, error=None,
-                   next=request.query_params.get("next", "/events"))
+    return _render(
+        request,
+        "login.html",
+        None,
+        settings.node,
+        error=None,
+        next=request.query_params.get("next", "/events"),
+    )
 
 
 @router.post("/login")
@@ -85,17 +101,18 @@ def login(
     try:
         user = authenticate(session, username=username.strip().lower(), password=password)
     except HitoError:
-        response = _render(request, "login.html", None, settings.node, error="bad_login",
-                           next=next)
+        response = _render(request, "login.html", None, settings.node, error="bad_login", next=next)
         response.status_code = 401
         return response
-    token = issue_token(session, user=user, secret_key=settings.secret_key,
-                        ttl_minutes=settings.token_ttl_minutes)
+    token = issue_token(
+        session, user=user, secret_key=settings.secret_key, ttl_minutes=settings.token_ttl_minutes
+    )
     session.commit()
     target = next if next.startswith("/") and not next.startswith("//") else "/events"
     response = RedirectResponse(target, status_code=303)
-    response.set_cookie(COOKIE, token, httponly=True, samesite="lax",
-                        max_age=settings.token_ttl_minutes * 60)
+    response.set_cookie(
+        COOKIE, token, httponly=True, samesite="lax", max_age=settings.token_ttl_minutes * 60
+    )
     return response
 
 
@@ -134,16 +151,28 @@ def events_page(
     except (ValidationError, HitoError) as exc:
         error = str(exc) if isinstance(exc, HitoError) else exc.errors()[0]["msg"]
         page = events.EventPage(items=[], next_cursor=None)
-    next_query = urlencode({**{k: v for k, v in form.items() if v}, "cursor": page.next_cursor},
-                           doseq=True) if page.next_cursor else None
+    next_query = (
+        urlencode({**{k: v for k, v in form.items() if v}, "cursor": page.next_cursor}, doseq=True)
+        if page.next_cursor
+        else None
+    )
     return _render(
-        request, "events.html", scope, settings.node, page=page, form=form, error=error,
-        next_query=next_query, sectors=places.list_sectors(session, scope=scope),
+        request,
+        "events.html",
+        scope,
+        settings.node,
+        page=page,
+        form=form,
+        error=error,
+        next_query=next_query,
+        sectors=places.list_sectors(session, scope=scope),
     )
 
 
 @router.get("/events/{event_id}", response_class=HTMLResponse)
-def event_page(request: Request, event_id: int, session: SessionDep, settings: SettingsDep) -> Response:
+def event_page(
+    request: Request, event_id: int, session: SessionDep, settings: SettingsDep
+) -> Response:
     scope = _scope(request, session, settings)
     if scope is None:
         return _to_login(request)
@@ -167,17 +196,27 @@ def map_page(request: Request, session: SessionDep, settings: SettingsDep) -> Re
         "border": places.border_feature(),
         "towns": places.towns(),
         "sectors": [s.model_dump(mode="json") for s in places.list_sectors(session, scope=scope)],
-        "crossings": [c.model_dump(mode="json")
-                      for c in places.list_crossing_points(session, scope=scope)],
-        "facilities": [f.model_dump(mode="json")
-                       for f in places.list_facilities(session, scope=scope)],
+        "crossings": [
+            c.model_dump(mode="json") for c in places.list_crossing_points(session, scope=scope)
+        ],
+        "facilities": [
+            f.model_dump(mode="json") for f in places.list_facilities(session, scope=scope)
+        ],
         "events": [
-            {**e.model_dump(mode="json", include={"id", "type", "location", "headcount",
-                                                  "status", "sector"}),
-             "label": t[e.type.value]}
+            {
+                **e.model_dump(
+                    mode="json", include={"id", "type", "location", "headcount", "status", "sector"}
+                ),
+                "label": t[e.type.value],
+            }
             for e in recent.items
         ],
         "labels": {k: t[k] for k in ("border_line", "crossing_point", "facility", "headcount")},
     }
-    return _render(request, "map.html", scope, settings.node,
-                   layers_json=json.dumps(layers, ensure_ascii=False).replace("</", "<\\/"))
+    return _render(
+        request,
+        "map.html",
+        scope,
+        settings.node,
+        layers_json=json.dumps(layers, ensure_ascii=False).replace("</", "<\\/"),
+    )

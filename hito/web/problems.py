@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -39,8 +40,9 @@ def problem_response(
         detail=detail,
         errors=[{k: str(v) for k, v in e.items()} for e in (errors or [])[:MAX_ERRORS]],
     )
-    return JSONResponse(body.model_dump(), status_code=status, media_type=MEDIA_TYPE,
-                        headers=headers)
+    return JSONResponse(
+        body.model_dump(), status_code=status, media_type=MEDIA_TYPE, headers=headers
+    )
 
 
 def _field(loc: tuple[Any, ...]) -> str:
@@ -83,21 +85,52 @@ def install(app: FastAPI) -> None:
         return problem_response(422, "Invalid input", _summary(errors), errors)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        titles = {400: "Bad request", 401: "Not authenticated", 404: "Not found",
-                  405: "Method not allowed", 413: "Request too large"}
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        titles = {
+            400: "Bad request",
+            401: "Not authenticated",
+            404: "Not found",
+            405: "Method not allowed",
+            413: "Request too large",
+        }
+        headers = dict(getattr(exc, "headers", None) or {})
+        if exc.status_code == 405:
+            headers["Allow"] = _allowed_methods(request)
         return problem_response(
-            exc.status_code, titles.get(exc.status_code, "Error"), str(exc.detail),
-            headers=getattr(exc, "headers", None),
+            exc.status_code,
+            titles.get(exc.status_code, "Error"),
+            str(exc.detail),
+            headers=headers or None,
         )
+
+
+def _allowed_methods(request: Request) -> str:
+    """Methods the OpenAPI document gives for this path (Starlette names only one route's)."""
+    app = request.app
+    if not hasattr(app.state, "path_methods"):
+        table = []
+        for template, operations in app.openapi()["paths"].items():
+            # every path parameter of this API is an integer id
+            pattern = re.sub(r"\\\{[^}]+\\\}", "[0-9]+", re.escape(template))
+            table.append((re.compile(f"^{pattern}$"), {m.upper() for m in operations}))
+        app.state.path_methods = table
+    methods: set[str] = set()
+    for pattern, verbs in app.state.path_methods:
+        if pattern.match(request.url.path):
+            methods |= verbs
+    return ", ".join(sorted(methods))
 
 
 def documented(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI ``responses`` for the problem statuses a route can answer."""
     descriptions = {
-        400: "Malformed request", 401: "Not authenticated", 403: "Not allowed for your roles",
-        404: "Not found, or not visible to you", 409: "Conflict with the stored version",
-        413: "Request body too large", 422: "Invalid input, one message per field",
+        400: "Malformed request",
+        401: "Not authenticated",
+        403: "Not allowed for your roles",
+        404: "Not found, or not visible to you",
+        409: "Conflict with the stored version",
+        413: "Request body too large",
+        422: "Invalid input, one message per field",
     }
     schema = Problem.model_json_schema()
     return {

@@ -21,14 +21,24 @@ Login = Callable[[str], httpx.Client]
 LEVELS = ("national", "binational", "humanitarian")
 CL_SEES = {("CL", "national"), ("CL", "binational"), ("CL", "humanitarian"), ("PE", "binational")}
 PE_SEES = {("PE", "national"), ("PE", "binational"), ("PE", "humanitarian"), ("CL", "binational")}
-HUMANITARIAN_SEES = {("CL", "binational"), ("CL", "humanitarian"),
-                     ("PE", "binational"), ("PE", "humanitarian")}
+HUMANITARIAN_SEES = {
+    ("CL", "binational"),
+    ("CL", "humanitarian"),
+    ("PE", "binational"),
+    ("PE", "humanitarian"),
+}
 EXPECTED: dict[str, set[tuple[str, str]]] = {
-    "cl.operator": CL_SEES, "cl.pdi": CL_SEES, "cl.viewer": CL_SEES, "cl.admin": CL_SEES,
+    "cl.operator": CL_SEES,
+    "cl.pdi": CL_SEES,
+    "cl.viewer": CL_SEES,
+    "cl.admin": CL_SEES,
     "cl.caseworker": CL_SEES | {("PE", "humanitarian")},
-    "pe.operator": PE_SEES, "pe.military": PE_SEES, "pe.viewer": PE_SEES,
+    "pe.operator": PE_SEES,
+    "pe.military": PE_SEES,
+    "pe.viewer": PE_SEES,
     "pe.supervisor": PE_SEES,
-    "int.oim": HUMANITARIAN_SEES, "int.acnur": HUMANITARIAN_SEES,
+    "int.oim": HUMANITARIAN_SEES,
+    "int.acnur": HUMANITARIAN_SEES,
 }
 SEES_PROTECTION = {"cl.caseworker", "int.oim", "int.acnur"}
 WRITERS = {u for u, (_, roles) in USERS.items() if roles != "viewer"}
@@ -48,9 +58,15 @@ def world(login: Login) -> dict[str, dict[tuple[str, str], int]]:
             assert event.status_code == group.status_code == 201
             records["event"][key] = event.json()["id"]
             records["group"][key] = group.json()["id"]
-            person = api.post("/api/v1/persons", json=person_payload(
-                sharing_level=level, event_id=records["event"][key],
-                group_id=records["group"][key], relationship_to_group="head"))
+            person = api.post(
+                "/api/v1/persons",
+                json=person_payload(
+                    sharing_level=level,
+                    event_id=records["event"][key],
+                    group_id=records["group"][key],
+                    relationship_to_group="head",
+                ),
+            )
             assert person.status_code == 201, person.text
             records["person"][key] = person.json()["id"]
     return records
@@ -94,8 +110,10 @@ def test_writes_are_scoped(username: str, login: Login, world: dict) -> None:
     api = login(username)
     expected = EXPECTED[username]
     for key, event_id in world["event"].items():
-        observed = api.post(f"/api/v1/events/{event_id}/observations",
-                            json={"observed_at": "2025-11-25T10:00:00-03:00", "headcount": 50})
+        observed = api.post(
+            f"/api/v1/events/{event_id}/observations",
+            json={"observed_at": "2025-11-25T10:00:00-03:00", "headcount": 50},
+        )
         linked = api.post("/api/v1/persons", json=person_payload(event_id=event_id))
         if username not in WRITERS:
             assert observed.status_code == 403 and linked.status_code == 403
@@ -114,24 +132,39 @@ def test_writes_are_scoped(username: str, login: Login, world: dict) -> None:
 
 def test_only_origin_country_changes_sharing_level(login: Login, world: dict) -> None:
     event_id = world["event"][("CL", "binational")]
-    refused = login("pe.supervisor").patch(f"/api/v1/events/{event_id}",
-                                           json={"version": 1, "sharing_level": "national"})
+    refused = login("pe.supervisor").patch(
+        f"/api/v1/events/{event_id}", json={"version": 1, "sharing_level": "national"}
+    )
     assert refused.status_code == 403
-    allowed = login("cl.pdi").patch(f"/api/v1/events/{event_id}",
-                                    json={"version": 1, "sharing_level": "national"})
+    allowed = login("cl.pdi").patch(
+        f"/api/v1/events/{event_id}", json={"version": 1, "sharing_level": "national"}
+    )
     assert allowed.status_code == 200
     assert login("pe.operator").get(f"/api/v1/events/{event_id}").status_code == 404
 
 
-@pytest.mark.parametrize("method,path", [
-    ("GET", "/api/v1/events"), ("POST", "/api/v1/events"), ("POST", "/api/v1/events/batch"),
-    ("GET", "/api/v1/events/1"), ("PATCH", "/api/v1/events/1"),
-    ("POST", "/api/v1/events/1/observations"), ("GET", "/api/v1/persons"),
-    ("POST", "/api/v1/persons"), ("GET", "/api/v1/persons/1"), ("POST", "/api/v1/groups"),
-    ("GET", "/api/v1/groups/1"), ("GET", "/api/v1/sectors"), ("GET", "/api/v1/crossing-points"),
-    ("POST", "/api/v1/crossing-points"), ("GET", "/api/v1/facilities"),
-    ("GET", "/api/v1/agencies"), ("GET", "/api/v1/auth/me"),
-])
+@pytest.mark.parametrize(
+    "method,path",
+    [
+        ("GET", "/api/v1/events"),
+        ("POST", "/api/v1/events"),
+        ("POST", "/api/v1/events/batch"),
+        ("GET", "/api/v1/events/1"),
+        ("PATCH", "/api/v1/events/1"),
+        ("POST", "/api/v1/events/1/observations"),
+        ("GET", "/api/v1/persons"),
+        ("POST", "/api/v1/persons"),
+        ("GET", "/api/v1/persons/1"),
+        ("POST", "/api/v1/groups"),
+        ("GET", "/api/v1/groups/1"),
+        ("GET", "/api/v1/sectors"),
+        ("GET", "/api/v1/crossing-points"),
+        ("POST", "/api/v1/crossing-points"),
+        ("GET", "/api/v1/facilities"),
+        ("GET", "/api/v1/agencies"),
+        ("GET", "/api/v1/auth/me"),
+    ],
+)
 def test_every_endpoint_needs_a_valid_token(client: httpx.Client, method: str, path: str) -> None:
     for headers in [{}, {"Authorization": "Bearer not-a-token"}, {"Authorization": "Basic x"}]:
         reply = client.request(method, path, headers=headers, json={})
@@ -141,8 +174,10 @@ def test_every_endpoint_needs_a_valid_token(client: httpx.Client, method: str, p
 
 
 def test_facilities_follow_the_humanitarian_level(login: Login) -> None:
-    by_user = {u: {f["country"] for f in login(u).get("/api/v1/facilities").json()}
-               for u in ("cl.operator", "pe.military", "int.oim")}
+    by_user = {
+        u: {f["country"] for f in login(u).get("/api/v1/facilities").json()}
+        for u in ("cl.operator", "pe.military", "int.oim")
+    }
     assert by_user == {"cl.operator": {"CL"}, "pe.military": {"PE"}, "int.oim": {"CL", "PE"}}
 
 
@@ -154,7 +189,9 @@ def test_person_reads_are_audited(login: Login, world: dict, session) -> None:  
     login("int.oim").get("/api/v1/persons")
     reads = entries(session, action="person.read")
     assert [(e.actor, e.actor_agency) for e in reads[:2]] == [
-        ("int.oim", "INT-OIM"), ("pe.viewer", "PE-RREE")]
+        ("int.oim", "INT-OIM"),
+        ("pe.viewer", "PE-RREE"),
+    ]
     assert reads[1].object_ids == str(person_id)
     assert str(person_id) in reads[0].object_ids.split(",")
     assert verify_chain(session) is None

@@ -17,32 +17,66 @@ HITO = [sys.executable, "-m", "hito.cli"]
 
 @pytest.fixture
 def env(tmp_path: Path) -> dict[str, str]:
-    environment = {**os.environ, "HITO_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",
-                   "HITO_DEMO": "0", "HITO_SECRET_KEY": "cli-test-secret-0123456789"}
-    done = subprocess.run([*HITO, "db", "upgrade"], env=environment, capture_output=True,
-                          text=True, check=False)
+    environment = {
+        **os.environ,
+        "HITO_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",
+        "HITO_DEMO": "0",
+        "HITO_SECRET_KEY": "cli-test-secret-0123456789",
+    }
+    done = subprocess.run(
+        [*HITO, "db", "upgrade"], env=environment, capture_output=True, text=True, check=False
+    )
     assert done.returncode == 0, done.stderr
     return environment
 
 
 def hito(env: dict[str, str], *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*HITO, *args], env=env, input=stdin, capture_output=True, text=True,
-                          check=False)
+    return subprocess.run(
+        [*HITO, *args], env=env, input=stdin, capture_output=True, text=True, check=False
+    )
 
 
 def test_user_add_reads_password_from_stdin(env: dict[str, str]) -> None:
-    done = hito(env, "user", "add", "ana.pdi", "--agency", "CL-PDI", "--role", "operator",
-                stdin="una clave larga\n")
+    done = hito(
+        env,
+        "user",
+        "add",
+        "ana.pdi",
+        "--agency",
+        "CL-PDI",
+        "--role",
+        "operator",
+        stdin="una clave larga\n",
+    )
     assert done.returncode == 0, done.stderr
     assert "ana.pdi" in done.stdout
-    again = hito(env, "user", "add", "ana.pdi", "--agency", "CL-PDI", "--role", "operator",
-                 stdin="una clave larga\n")
+    again = hito(
+        env,
+        "user",
+        "add",
+        "ana.pdi",
+        "--agency",
+        "CL-PDI",
+        "--role",
+        "operator",
+        stdin="una clave larga\n",
+    )
     assert again.returncode == 1 and "already exists" in again.stderr
-    bad = hito(env, "user", "add", "x.y", "--agency", "XX-NONE", "--role", "operator",
-               stdin="una clave larga\n")
+    bad = hito(
+        env,
+        "user",
+        "add",
+        "x.y",
+        "--agency",
+        "XX-NONE",
+        "--role",
+        "operator",
+        stdin="una clave larga\n",
+    )
     assert bad.returncode == 1 and "unknown agency" in bad.stderr
-    short = hito(env, "user", "add", "z.z", "--agency", "CL-PDI", "--role", "operator",
-                 stdin="short\n")
+    short = hito(
+        env, "user", "add", "z.z", "--agency", "CL-PDI", "--role", "operator", stdin="short\n"
+    )
     assert short.returncode == 1 and "at least 8" in short.stderr
 
 
@@ -69,10 +103,14 @@ def test_import_csv_then_export_csv_geojson_hxl(env: dict[str, str], tmp_path: P
     assert exported.stdout.splitlines()[1].startswith("1,stranded_group,2025-11-24T16:00:00+00:00")
     geo = json.loads(hito(env, "export", "events", "--format", "geojson").stdout)
     assert [f["geometry"]["coordinates"] for f in geo["features"]] == [
-        [-70.322, -18.305], [-70.39, -18.33]]
+        [-70.322, -18.305],
+        [-70.39, -18.33],
+    ]
     assert geo["features"][0]["properties"]["sector"] == "S2-CHACALLUTA"
-    data = hxl.data(io.BytesIO(hito(env, "export", "events", "--format", "hxl").stdout.encode()),
-                    hxl.InputOptions(allow_local=True))
+    data = hxl.data(
+        io.BytesIO(hito(env, "export", "events", "--format", "hxl").stdout.encode()),
+        hxl.InputOptions(allow_local=True),
+    )
     rows = list(data)
     assert [r.get("#event+type") for r in rows] == ["stranded_group", "irregular_crossing"]
     assert [r.get("#affected+total") for r in rows] == ["100", "7"]
@@ -82,20 +120,40 @@ def test_import_csv_then_export_csv_geojson_hxl(env: dict[str, str], tmp_path: P
 
 def test_import_geojson(env: dict[str, str], tmp_path: Path) -> None:
     source = tmp_path / "events.geojson"
-    source.write_text(json.dumps({"type": "FeatureCollection", "features": [
-        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [-70.25, -18.01]},
-         "properties": {"type": "official_measure", "occurred_at": "2025-11-20T10:00:00-05:00",
-                        "description": "Estado de emergencia en Tacna"}}]}), encoding="utf-8")
+    source.write_text(
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    {
+                        "type": "Feature",
+                        "geometry": {"type": "Point", "coordinates": [-70.25, -18.01]},
+                        "properties": {
+                            "type": "official_measure",
+                            "occurred_at": "2025-11-20T10:00:00-05:00",
+                            "description": "Estado de emergencia en Tacna",
+                        },
+                    }
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
     done = hito(env, "import", "events", str(source), "--agency", "PE-RREE")
     assert done.returncode == 0, done.stderr
     exported = hito(env, "export", "events", "--agency", "PE-RREE").stdout
     assert "official_measure" in exported and "PE-RREE" in exported
 
 
-def test_import_reports_every_bad_line_and_writes_nothing(env: dict[str, str], tmp_path: Path) -> None:
+def test_import_reports_every_bad_line_and_writes_nothing(
+    env: dict[str, str], tmp_path: Path
+) -> None:
     source = tmp_path / "bad.csv"
-    source.write_text(CSV_OK + "earthquake,2025-11-25T03:00:00-03:00,-18.33,-70.39,7,x,national\n"
-                      "sighting,not-a-date,-98,-70.39,-3,x,national\n", encoding="utf-8")
+    source.write_text(
+        CSV_OK + "earthquake,2025-11-25T03:00:00-03:00,-18.33,-70.39,7,x,national\n"
+        "sighting,not-a-date,-98,-70.39,-3,x,national\n",
+        encoding="utf-8",
+    )
     done = hito(env, "import", "events", str(source))
     assert done.returncode == 1
     assert "line 4: type:" in done.stderr
@@ -107,14 +165,16 @@ def test_import_reports_every_bad_line_and_writes_nothing(env: dict[str, str], t
 
 def test_import_refuses_unusable_files(env: dict[str, str], tmp_path: Path) -> None:
     latin = tmp_path / "latin1.csv"
-    latin.write_bytes("type,occurred_at,lat,lon\n".encode() + "sighting,ñ,1,1\n".encode("latin-1"))
+    latin.write_bytes(b"type,occurred_at,lat,lon\n" + "sighting,ñ,1,1\n".encode("latin-1"))
     no_columns = tmp_path / "cols.csv"
     no_columns.write_text("a,b\n1,2\n", encoding="utf-8")
     empty = tmp_path / "empty.csv"
     empty.write_text("", encoding="utf-8")
-    for path, message in [(latin, "line 2: file: latin1.csv is not valid UTF-8"),
-                          (no_columns, "missing column(s): lat, lon, occurred_at, type"),
-                          (empty, "missing column(s)")]:
+    for path, message in [
+        (latin, "line 2: file: latin1.csv is not valid UTF-8"),
+        (no_columns, "missing column(s): lat, lon, occurred_at, type"),
+        (empty, "missing column(s)"),
+    ]:
         done = hito(env, "import", "events", str(path))
         assert done.returncode == 1 and message in done.stderr, done.stderr
 
@@ -131,7 +191,13 @@ def test_demo_load_only_in_demo_mode_and_only_once(env: dict[str, str]) -> None:
     exported = hito(demo, "export", "events", "--format", "geojson", "--agency", "INT-OIM")
     types = [f["properties"]["type"] for f in json.loads(exported.stdout)["features"]]
     assert types.count("stranded_group") == 1
-    assert 28 * 30 <= sum(f["properties"]["headcount"] or 0
-                          for f in json.loads(exported.stdout)["features"]
-                          if f["properties"]["type"] == "irregular_crossing") <= 28 * 50
+    assert (
+        28 * 30
+        <= sum(
+            f["properties"]["headcount"] or 0
+            for f in json.loads(exported.stdout)["features"]
+            if f["properties"]["type"] == "irregular_crossing"
+        )
+        <= 28 * 50
+    )
     assert hito(demo, "db", "verify-audit").stdout.strip() == "audit chain intact"

@@ -21,7 +21,7 @@ def test_sectors_cover_the_whole_line_from_coast_to_tripoint(login: Login) -> No
     covered = sum(line.intersection(p).length for p in polygons)
     assert covered / line.length > 0.99
     for i, a in enumerate(polygons):  # disjoint: a point falls in one sector only
-        for b in polygons[i + 1:]:
+        for b in polygons[i + 1 :]:
             assert a.intersection(b).area < 1e-6
     coast, tripoint = line.coords[-1], line.coords[0]
     assert coast[1] < -18.3 and tripoint[1] > -17.6
@@ -36,12 +36,21 @@ def test_chacalluta_crossing_at_its_coordinates(login: Login) -> None:
 
 def test_events_get_the_sector_of_their_location(login: Login) -> None:
     api = login("pe.operator")
-    cases = {(-18.33, -70.39): "S1-LITORAL", (-18.30, -70.30): "S2-CHACALLUTA",
-             (-17.62, -69.60): "S6-VISVIRI", (-18.4755, -70.3006): None}  # Arica: inland, no sector
+    cases = {
+        (-18.33, -70.39): "S1-LITORAL",
+        (-18.30, -70.30): "S2-CHACALLUTA",
+        (-17.62, -69.60): "S6-VISVIRI",
+        (-18.4755, -70.3006): None,
+    }  # Arica: inland, no sector
     for (lat, lon), code in cases.items():
-        event = api.post("/api/v1/events", json={
-            "type": "sighting", "occurred_at": "2025-11-24T10:00:00-05:00",
-            "location": {"lat": lat, "lon": lon}}).json()
+        event = api.post(
+            "/api/v1/events",
+            json={
+                "type": "sighting",
+                "occurred_at": "2025-11-24T10:00:00-05:00",
+                "location": {"lat": lat, "lon": lon},
+            },
+        ).json()
         assert event["sector"] == code, (lat, lon)
 
 

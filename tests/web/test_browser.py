@@ -16,9 +16,16 @@ from tests.conftest import LiveServer
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture(scope="module")
@@ -35,8 +42,9 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium",
-                                              args=CHROMIUM_ARGS)
+        chromium = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+        )
         yield chromium
         chromium.close()
 
@@ -109,13 +117,20 @@ def test_wrong_password_stays_on_login(page: Page, demo_server: LiveServer) -> N
 def test_html_in_descriptions_is_shown_as_text(page: Page, demo_server: LiveServer) -> None:
     import httpx
 
-    token = httpx.post(f"{demo_server.url}/api/v1/auth/token",
-                       data={"username": "sermig", "password": DEMO_PASSWORD}).json()
-    httpx.post(f"{demo_server.url}/api/v1/events",
-               headers={"Authorization": f"Bearer {token['access_token']}"},
-               json={"type": "other", "occurred_at": "2025-12-01T10:00:00-03:00",
-                     "location": {"lat": -18.3, "lon": -70.3},
-                     "description": "<img src=x onerror=alert(1)>"})
+    token = httpx.post(
+        f"{demo_server.url}/api/v1/auth/token",
+        data={"username": "sermig", "password": DEMO_PASSWORD},
+    ).json()
+    httpx.post(
+        f"{demo_server.url}/api/v1/events",
+        headers={"Authorization": f"Bearer {token['access_token']}"},
+        json={
+            "type": "other",
+            "occurred_at": "2025-12-01T10:00:00-03:00",
+            "location": {"lat": -18.3, "lon": -70.3},
+            "description": "<img src=x onerror=alert(1)>",
+        },
+    )
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     _login(page, demo_server.url, "sermig")

@@ -35,7 +35,7 @@ class AgencyPublic(BaseModel):
     kind: AgencyKind
 
 
-@router.post("/auth/token", response_model=Token, responses=documented(401, 422))
+@router.post("/auth/token", response_model=Token, responses=documented(400, 401, 413, 422))
 def token(
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
     session: SessionDep,

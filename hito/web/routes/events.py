@@ -16,15 +16,16 @@ from hito.events import (
     ObservationCreate,
 )
 from hito.exc import InvalidInput
+from hito.fields import MAX_ID
 from hito.web.deps import CurrentScope, SessionDep, SettingsDep
 from hito.web.problems import documented
 
 router = APIRouter(prefix="/events", tags=["events"])
-EventId = Annotated[int, Path(ge=1, le=2**62)]
+EventId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 @router.post(
-    "", response_model=EventDetail, status_code=201, responses=documented(401, 403, 413, 422)
+    "", response_model=EventDetail, status_code=201, responses=documented(400, 401, 403, 413, 422)
 )
 def create_event(data: EventCreate, scope: CurrentScope, session: SessionDep) -> EventDetail:
     """Report an event; its figures become its first observation."""
@@ -34,8 +35,10 @@ def create_event(data: EventCreate, scope: CurrentScope, session: SessionDep) ->
 
 
 @router.post(
-    "/batch", response_model=BatchResult, status_code=201,
-    responses=documented(401, 403, 413, 422),
+    "/batch",
+    response_model=BatchResult,
+    status_code=201,
+    responses=documented(400, 401, 403, 413, 422),
 )
 def create_batch(
     batch: EventBatch, scope: CurrentScope, session: SessionDep, settings: SettingsDep
@@ -56,13 +59,15 @@ def list_events(
     return events.list_events(session, scope=scope, filters=filters)
 
 
-@router.get("/{event_id}", response_model=EventDetail, responses=documented(401, 404, 422))
+@router.get("/{event_id:int}", response_model=EventDetail, responses=documented(401, 404, 422))
 def get_event(event_id: EventId, scope: CurrentScope, session: SessionDep) -> EventDetail:
     return events.get_event(session, scope=scope, event_id=event_id)
 
 
 @router.patch(
-    "/{event_id}", response_model=EventDetail, responses=documented(401, 403, 404, 409, 422)
+    "/{event_id:int}",
+    response_model=EventDetail,
+    responses=documented(400, 401, 403, 404, 409, 413, 422),
 )
 def update_event(
     event_id: EventId, data: EventUpdate, scope: CurrentScope, session: SessionDep
@@ -73,8 +78,10 @@ def update_event(
 
 
 @router.post(
-    "/{event_id}/observations", response_model=EventDetail, status_code=201,
-    responses=documented(401, 403, 404, 413, 422),
+    "/{event_id:int}/observations",
+    response_model=EventDetail,
+    status_code=201,
+    responses=documented(400, 401, 403, 404, 413, 422),
 )
 def add_observation(
     event_id: EventId, data: ObservationCreate, scope: CurrentScope, session: SessionDep

@@ -5,17 +5,27 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 
 from hito import people
-from hito.people import GroupCreate, GroupPublic, PersonCreate, PersonFilters, PersonPage, PersonPublic
+from hito.fields import MAX_ID
+from hito.people import (
+    GroupCreate,
+    GroupPublic,
+    PersonCreate,
+    PersonFilters,
+    PersonPage,
+    PersonPublic,
+)
 from hito.web.deps import CurrentScope, SessionDep
 from hito.web.problems import documented
 
 router = APIRouter(tags=["people"])
-RecordId = Annotated[int, Path(ge=1, le=2**62)]
+RecordId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 @router.post(
-    "/persons", response_model=PersonPublic, status_code=201,
-    responses=documented(401, 403, 413, 422),
+    "/persons",
+    response_model=PersonPublic,
+    status_code=201,
+    responses=documented(400, 401, 403, 413, 422),
 )
 def create_person(data: PersonCreate, scope: CurrentScope, session: SessionDep) -> PersonPublic:
     """Record an encounter with a person; health and protection details are kept apart."""
@@ -33,7 +43,9 @@ def list_persons(
     return page
 
 
-@router.get("/persons/{person_id}", response_model=PersonPublic, responses=documented(401, 404, 422))
+@router.get(
+    "/persons/{person_id:int}", response_model=PersonPublic, responses=documented(401, 404, 422)
+)
 def get_person(person_id: RecordId, scope: CurrentScope, session: SessionDep) -> PersonPublic:
     person = people.get_person(session, scope=scope, person_id=person_id)
     session.commit()  # the audit entry of this read
@@ -41,8 +53,10 @@ def get_person(person_id: RecordId, scope: CurrentScope, session: SessionDep) ->
 
 
 @router.post(
-    "/groups", response_model=GroupPublic, status_code=201,
-    responses=documented(401, 403, 413, 422),
+    "/groups",
+    response_model=GroupPublic,
+    status_code=201,
+    responses=documented(400, 401, 403, 413, 422),
 )
 def create_group(data: GroupCreate, scope: CurrentScope, session: SessionDep) -> GroupPublic:
     group = people.create_group(session, scope=scope, data=data)
@@ -50,6 +64,8 @@ def create_group(data: GroupCreate, scope: CurrentScope, session: SessionDep) ->
     return group
 
 
-@router.get("/groups/{group_id}", response_model=GroupPublic, responses=documented(401, 404, 422))
+@router.get(
+    "/groups/{group_id:int}", response_model=GroupPublic, responses=documented(401, 404, 422)
+)
 def get_group(group_id: RecordId, scope: CurrentScope, session: SessionDep) -> GroupPublic:
     return people.get_group(session, scope=scope, group_id=group_id)

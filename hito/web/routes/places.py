@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 
 from hito import places
+from hito.fields import MAX_ID
 from hito.places import (
     CrossingPointCreate,
     CrossingPointPublic,
@@ -16,7 +17,7 @@ from hito.web.deps import CurrentScope, SessionDep
 from hito.web.problems import documented
 
 router = APIRouter(tags=["places"])
-RecordId = Annotated[int, Path(ge=1, le=2**62)]
+RecordId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 @router.get("/sectors", response_model=list[SectorPublic], responses=documented(401))
@@ -25,16 +26,16 @@ def list_sectors(scope: CurrentScope, session: SessionDep) -> list[SectorPublic]
     return places.list_sectors(session, scope=scope)
 
 
-@router.get(
-    "/crossing-points", response_model=list[CrossingPointPublic], responses=documented(401)
-)
+@router.get("/crossing-points", response_model=list[CrossingPointPublic], responses=documented(401))
 def list_crossing_points(scope: CurrentScope, session: SessionDep) -> list[CrossingPointPublic]:
     return places.list_crossing_points(session, scope=scope)
 
 
 @router.post(
-    "/crossing-points", response_model=CrossingPointPublic, status_code=201,
-    responses=documented(401, 403, 409, 413, 422),
+    "/crossing-points",
+    response_model=CrossingPointPublic,
+    status_code=201,
+    responses=documented(400, 401, 403, 409, 413, 422),
 )
 def create_crossing_point(
     data: CrossingPointCreate, scope: CurrentScope, session: SessionDep
@@ -45,7 +46,8 @@ def create_crossing_point(
 
 
 @router.get(
-    "/crossing-points/{crossing_id}", response_model=CrossingPointPublic,
+    "/crossing-points/{crossing_id:int}",
+    response_model=CrossingPointPublic,
     responses=documented(401, 404, 422),
 )
 def get_crossing_point(
@@ -55,8 +57,9 @@ def get_crossing_point(
 
 
 @router.patch(
-    "/crossing-points/{crossing_id}", response_model=CrossingPointPublic,
-    responses=documented(401, 403, 404, 413, 422),
+    "/crossing-points/{crossing_id:int}",
+    response_model=CrossingPointPublic,
+    responses=documented(400, 401, 403, 404, 413, 422),
 )
 def update_crossing_point(
     crossing_id: RecordId, data: CrossingPointUpdate, scope: CurrentScope, session: SessionDep

@@ -1,0 +1,36 @@
+"""Field types of the write API: JSON types are taken as declared, never coerced.
+
+Query parameters are text by nature and stay lax; request bodies use these strict types so that
+what the OpenAPI document says is exactly what the API accepts (no "5" for 5, no 0 for a date).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any
+
+from pydantic import AwareDatetime, BeforeValidator, ConfigDict, Field, StrictFloat, StrictInt
+
+MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL
+
+
+_ISO_8601 = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
+
+
+def _text_or_datetime(value: Any) -> Any:
+    """Only ISO 8601 text (or a datetime): pydantic would also take numbers as Unix times."""
+    if isinstance(value, dt.datetime) or (isinstance(value, str) and _ISO_8601.match(value)):
+        return value
+    raise ValueError(
+        "must be an ISO 8601 date-time with a UTC offset, e.g. 2025-11-24T13:00:00-03:00"
+    )
+
+
+Timestamp = Annotated[AwareDatetime, BeforeValidator(_text_or_datetime)]
+RecordId = Annotated[StrictInt, Field(ge=1, le=MAX_ID)]
+Count = Annotated[StrictInt, Field(ge=0, le=1_000_000)]
+Latitude = Annotated[StrictFloat, Field(ge=-90, le=90, allow_inf_nan=False)]
+Longitude = Annotated[StrictFloat, Field(ge=-180, le=180, allow_inf_nan=False)]
+
+INPUT = ConfigDict(extra="forbid")
