@@ -8,10 +8,22 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy import (
+    BigInteger,
+    DateTime,
+    Dialect,
+    Engine,
+    MetaData,
+    Table,
+    create_engine,
+    event,
+    func,
+    select,
+    text,
+)
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
-from sqlalchemy.types import TypeDecorator
+from sqlalchemy.types import TypeDecorator, TypeEngine
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -26,23 +38,40 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_MICROSECOND = dt.timedelta(microseconds=1)
+
+
 class UTCDateTime(TypeDecorator[dt.datetime]):
-    """Timezone-aware datetimes stored in UTC on every backend (SQLite keeps no offset)."""
+    """Timezone-aware datetimes in UTC on every backend.
+
+    PostgreSQL stores ``timestamptz``. SQLite, which has no datetime type, stores microseconds
+    since the Unix epoch as an integer: exact, ordered, and its indexes are far smaller and
+    faster than ISO text ones.
+    """
 
     impl = DateTime(timezone=True)
     cache_ok = True
 
-    def process_bind_param(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(BigInteger())
+        return dialect.type_descriptor(DateTime(timezone=True))
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> Any:
         if value is None:
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime: Hito stores timezone-aware times only")
-        value = value.astimezone(dt.UTC)
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+        if dialect.name == "sqlite":
+            return (value - EPOCH) // _MICROSECOND
+        return value.astimezone(dt.UTC)
 
-    def process_result_value(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+    def process_result_value(self, value: Any, dialect: Dialect) -> dt.datetime | None:
         if value is None:
             return None
+        if isinstance(value, int):
+            return EPOCH + value * _MICROSECOND
         if value.tzinfo is None:
             return value.replace(tzinfo=dt.UTC)
         return value.astimezone(dt.UTC)
@@ -59,6 +88,7 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA cache_size=-32768")  # 32 MiB: index pages of big tables stay hot
     cursor.close()
 
 
@@ -93,3 +123,50 @@ def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+def allocate_ids(session: Session, table: Table, count: int) -> list[int]:
+    """Reserve ``count`` primary keys of ``table`` for a bulk insert without RETURNING.
+
+    PostgreSQL draws them from the table's sequence; SQLite continues from max(id), which is safe
+    because every SQLite transaction here holds the write lock from its start (BEGIN IMMEDIATE).
+    """
+    if count <= 0:
+        return []
+    if session.get_bind().dialect.name == "postgresql":
+        query = text(
+            "SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n)"
+        )
+        return list(session.scalars(query, {"table": table.name, "n": count}))
+    start = session.scalar(select(func.coalesce(func.max(table.c.id), 0))) or 0
+    return list(range(start + 1, start + 1 + count))
+
+
+def bulk_insert(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
+    """INSERT ``rows`` (all with the same keys) with one driver-level executemany.
+
+    Values go through each column type's own bind processor, as SQLAlchemy would apply them;
+    what this skips is SQLAlchemy's per-row parameter assembly, most of a large batch's cost.
+    Work is done column by column, each distinct value processed once.
+    """
+    if not rows:
+        return
+    connection = session.connection()
+    dialect = connection.dialect
+    names = list(rows[0])
+    columns_values = []
+    for name in names:
+        values = [row[name] for row in rows]
+        process = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+        if process is not None:
+            memo: dict[Any, Any] = {None: None}  # repeated values (shared timestamps) once
+            values = [memo[v] if v in memo else memo.setdefault(v, process(v)) for v in values]
+        columns_values.append(values)
+    values = list(zip(*columns_values, strict=True))
+    marker = "?" if dialect.paramstyle == "qmark" else "%s"
+    columns = ", ".join(dialect.identifier_preparer.quote(n) for n in names)
+    statement = (
+        f"INSERT INTO {dialect.identifier_preparer.format_table(table)} ({columns}) "
+        f"VALUES ({', '.join([marker] * len(names))})"
+    )
+    connection.exec_driver_sql(statement, values)

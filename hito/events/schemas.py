@@ -69,7 +69,7 @@ class ObservationCreate(Breakdown):
 
 
 class ObservationPublic(BaseModel):
-    id: int
+    id: int | None = Field(description="None for the event's own report, its first observation")
     observed_at: dt.datetime
     headcount: int | None
     adults: int | None

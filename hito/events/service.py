@@ -1,15 +1,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from typing import cast
 
-from sqlalchemy import Select, false, func, insert, select, tuple_
+from sqlalchemy import Select, Table, false, func, literal, select, tuple_
 from sqlalchemy.orm import Session
 
 from hito import audit
 from hito.agencies.models import Agency
 from hito.auth.models import UserAccount
 from hito.auth.scope import Scope
-from hito.db import utcnow
+from hito.db import allocate_ids, bulk_insert, utcnow
 from hito.events.models import Event, EventStatus, Observation
 from hito.events.schemas import (
     BBox,
@@ -30,6 +31,7 @@ from hito.places.schemas import Location
 from hito.places.service import locate_sectors
 
 _CHUNK = 2000
+EVENT_TABLE = cast(Table, Event.__table__)
 
 
 def _codes(session: Session) -> tuple[dict[int, str], dict[int, str]]:
@@ -79,7 +81,7 @@ def _public(
 def create_events(session: Session, *, scope: Scope, events: Sequence[EventCreate]) -> list[int]:
     """Store all of ``events`` in the caller's transaction, or none.
 
-    Each event's figures are also stored as its first observation.
+    Each event's own figures are its first observation (see ``Event.reported_headcount``).
     """
     scope.require("write")
     if not events:
@@ -88,52 +90,38 @@ def create_events(session: Session, *, scope: Scope, events: Sequence[EventCreat
     sector_ids = locate_sectors(session, points=[(e.location.lat, e.location.lon) for e in events])
     now = utcnow()
     country = scope.writing_country
-    ids: list[int] = []
+    ids = allocate_ids(session, EVENT_TABLE, len(events))
     for start in range(0, len(events), _CHUNK):
-        chunk = events[start : start + _CHUNK]
-        rows = [
-            {
-                "type": e.type,
-                "occurred_at": e.occurred_at,
-                "lat": e.location.lat,
-                "lon": e.location.lon,
-                "sector_id": sector_ids[start + i],
-                "headcount": e.headcount,
-                "adults": e.adults,
-                "minors": e.minors,
-                "reporting_agency_id": agency_id,
-                "reported_by_id": scope.user_id,
-                "description": e.description,
-                "status": e.status,
-                "origin_node": country,
-                "sharing_level": e.sharing_level,
-                "version": 1,
-                "created_at": now,
-                "updated_at": now,
-            }
-            for i, e in enumerate(chunk)
-        ]
-        returning = insert(Event).returning(Event.id, sort_by_parameter_order=True)
-        chunk_ids = list(session.scalars(returning, rows))
-        session.execute(
-            insert(Observation),
+        bulk_insert(
+            session,
+            EVENT_TABLE,
             [
                 {
-                    "event_id": event_id,
-                    "observed_at": e.occurred_at,
+                    "id": ids[start + i],
+                    "type": e.type,
+                    "occurred_at": e.occurred_at,
+                    "lat": e.location.lat,
+                    "lon": e.location.lon,
+                    "sector_id": sector_ids[start + i],
                     "headcount": e.headcount,
                     "adults": e.adults,
                     "minors": e.minors,
-                    "note": "",
-                    "agency_id": agency_id,
-                    "observed_by_id": scope.user_id,
+                    "reported_headcount": e.headcount,
+                    "reported_adults": e.adults,
+                    "reported_minors": e.minors,
+                    "reporting_agency_id": agency_id,
+                    "reported_by_id": scope.user_id,
+                    "description": e.description,
+                    "status": e.status,
+                    "origin_node": country,
+                    "sharing_level": e.sharing_level,
+                    "version": 1,
                     "created_at": now,
-                    "status": e.status.value,
+                    "updated_at": now,
                 }
-                for event_id, e in zip(chunk_ids, chunk, strict=True)
+                for i, e in enumerate(events[start : start + _CHUNK])
             ],
         )
-        ids.extend(chunk_ids)
     audit.record(
         session,
         scope=scope,
@@ -167,9 +155,21 @@ def get_event(session: Session, *, scope: Scope, event_id: int) -> EventDetail:
         {i for i in [event.reported_by_id, *(o.observed_by_id for o in observations)] if i},
     )
     public = _public(event, agencies, sectors, users)
+    report = ObservationPublic(
+        id=None,
+        observed_at=event.occurred_at,
+        headcount=event.reported_headcount,
+        adults=event.reported_adults,
+        minors=event.reported_minors,
+        note="",
+        status=None,
+        agency=agencies[event.reporting_agency_id],
+        observed_by=public.reported_by,
+    )
     return EventDetail(
         **public.model_dump(),
-        observations=[
+        observations=[report]
+        + [
             ObservationPublic(
                 id=o.id,
                 observed_at=o.observed_at,
@@ -199,11 +199,9 @@ def add_observation(
     event = _visible_event(session, scope, event_id)
     agency_id = _agency_id(session, scope)
     latest = session.scalar(
-        select(Observation.observed_at)
-        .where(Observation.event_id == event.id)
-        .order_by(Observation.observed_at.desc())
-        .limit(1)
+        select(func.max(Observation.observed_at)).where(Observation.event_id == event.id)
     )
+    latest = max(latest, event.occurred_at) if latest else event.occurred_at
     session.add(
         Observation(
             event_id=event.id,
@@ -217,7 +215,7 @@ def add_observation(
             observed_by_id=scope.user_id,
         )
     )
-    if latest is None or data.observed_at >= latest:
+    if data.observed_at >= latest:
         if data.headcount is not None:
             event.headcount, event.adults, event.minors = data.headcount, data.adults, data.minors
         if data.status is not None:
@@ -300,7 +298,9 @@ def list_events(session: Session, *, scope: Scope, filters: EventFilters) -> Eve
             at, last_id = decode_cursor(filters.cursor)
         except ValueError as error:
             raise InvalidInput(str(error)) from None
-        query = query.where(tuple_(Event.occurred_at, Event.id) < tuple_(at, last_id))
+        # the literal must carry the column's type: SQLite stores times as integers
+        position = tuple_(literal(at, Event.occurred_at.type), literal(last_id))
+        query = query.where(tuple_(Event.occurred_at, Event.id) < position)
     query = query.order_by(Event.occurred_at.desc(), Event.id.desc()).limit(filters.limit + 1)
     rows = list(session.scalars(query))
     more = len(rows) > filters.limit

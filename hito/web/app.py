@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
@@ -26,6 +27,25 @@ class Health(BaseModel):
     node: str
     database: str
     version: str
+
+
+def _document_raw_bodies(app: FastAPI) -> None:
+    """Add the schemas of bodies that routes validate from raw bytes to the OpenAPI document."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            document = generate()
+            schemas = document.setdefault("components", {}).setdefault("schemas", {})
+            for model in events.RAW_BODIES:
+                schema = model.model_json_schema(ref_template=events.COMPONENTS + "{model}")
+                for name, definition in schema.pop("$defs", {}).items():
+                    schemas.setdefault(name, definition)
+                schemas[model.__name__] = schema
+            app.openapi_schema = document
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -68,6 +88,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
         return JSONResponse(body.model_dump(), status_code=status)
 
+    _document_raw_bodies(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     leaflet = settings.node_modules / "leaflet" / "dist"
     if leaflet.is_dir():

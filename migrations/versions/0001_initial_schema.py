@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-28 06:57:14.242093
+Create Date: 2026-11-28 07:50:49.922293
 """
 
 from __future__ import annotations
@@ -272,6 +272,9 @@ def upgrade() -> None:
         sa.Column("headcount", sa.Integer(), nullable=True),
         sa.Column("adults", sa.Integer(), nullable=True),
         sa.Column("minors", sa.Integer(), nullable=True),
+        sa.Column("reported_headcount", sa.Integer(), nullable=True),
+        sa.Column("reported_adults", sa.Integer(), nullable=True),
+        sa.Column("reported_minors", sa.Integer(), nullable=True),
         sa.Column("reporting_agency_id", sa.Integer(), nullable=False),
         sa.Column("reported_by_id", sa.Integer(), nullable=True),
         sa.Column("description", sa.Text(), nullable=False),

@@ -1,10 +1,15 @@
 from __future__ import annotations
 
+import time
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Request, Response
+from pydantic import TypeAdapter
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from hito import events
+from hito.auth import Scope
 from hito.events import (
     BatchResult,
     EventBatch,
@@ -34,21 +39,60 @@ def create_event(data: EventCreate, scope: CurrentScope, session: SessionDep) ->
     return detail
 
 
+_batch_adapter = TypeAdapter(EventBatch)
+COMPONENTS = "#/components/schemas/"
+# Bodies read as raw bytes: their schemas are added to the OpenAPI components by web/app.py.
+RAW_BODIES = [EventBatch]
+
+
 @router.post(
     "/batch",
     response_model=BatchResult,
     status_code=201,
     responses=documented(400, 401, 403, 413, 422),
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/EventBatch"}}
+            },
+        }
+    },
 )
-def create_batch(
-    batch: EventBatch, scope: CurrentScope, session: SessionDep, settings: SettingsDep
+async def create_batch(
+    request: Request,
+    response: Response,
+    scope: CurrentScope,
+    session: SessionDep,
+    settings: SettingsDep,
 ) -> BatchResult:
     """Store up to 10,000 events at once: all of them, or none when any is invalid."""
+    # Parsed and validated from the raw bytes in one pass (pydantic-core): for 10,000 events
+    # this costs a fraction of json.loads followed by validation of Python objects.
+    started = time.perf_counter()
+    body = await request.body()
+    received = time.perf_counter()
+    batch = _batch_adapter.validate_json(body)
     if len(batch.events) > settings.max_batch_events:
         raise InvalidInput(f"a batch holds at most {settings.max_batch_events} events")
+    validated = time.perf_counter()
+    ids = await run_in_threadpool(_store_batch, session, scope, batch)
+    stored = time.perf_counter()
+    response.headers["Server-Timing"] = ", ".join(
+        f"{name};dur={seconds * 1000:.1f}"
+        for name, seconds in [
+            ("receive", received - started),
+            ("validate", validated - received),
+            ("store", stored - validated),
+        ]
+    )
+    return BatchResult(count=len(ids), ids=ids)
+
+
+def _store_batch(session: Session, scope: Scope, batch: EventBatch) -> list[int]:
     ids = events.create_events(session, scope=scope, events=batch.events)
     session.commit()
-    return BatchResult(count=len(ids), ids=ids)
+    return ids
 
 
 @router.get("", response_model=EventPage, responses=documented(401, 422))

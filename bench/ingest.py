@@ -1,0 +1,154 @@
+"""Batch ingest through the API into SQLite, beside a bare SQLite insert loop.
+
+Target (issue 2): at least 20,000 events/s through POST /api/v1/events/batch on this machine.
+Run: .venv/bin/python bench/ingest.py [--batches 20] [--batch-size 10000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import random
+import sqlite3
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+from _common import PASSWORD, env_for, hito, machine, server, token
+
+TYPES = ["sighting", "irregular_crossing", "interception", "patrol_report", "stranded_group"]
+
+
+def payloads(count: int, seed: int) -> list[dict[str, Any]]:
+    rng = random.Random(seed)
+    return [
+        {
+            "type": rng.choice(TYPES),
+            "occurred_at": f"2025-11-{rng.randint(1, 28):02d}T{rng.randint(0, 23):02d}:"
+            f"{rng.randint(0, 59):02d}:00-03:00",
+            "location": {
+                "lat": -18.33 + rng.uniform(-0.1, 0.1),
+                "lon": -70.3 + rng.uniform(-0.2, 0.2),
+            },
+            "headcount": rng.randint(1, 40),
+            "sharing_level": "binational",
+            "description": "Grupo observado en la franja fronteriza",
+        }
+        for _ in range(count)
+    ]
+
+
+def bare_sqlite(rows: list[dict[str, Any]], database: Path, env: dict[str, str]) -> float:
+    """The same rows written by hand into Hito's own event table (same indexes, constraints and
+    stored types), with one sqlite3 executemany: what the database alone costs."""
+    hito(env, "db", "upgrade")
+    db = sqlite3.connect(database)
+    db.execute("PRAGMA foreign_keys=ON")
+    db.execute("PRAGMA synchronous=NORMAL")
+    db.execute("PRAGMA cache_size=-32768")
+    start_id = db.execute("SELECT coalesce(max(id), 0) FROM event").fetchone()[0]
+    now = int(time.time() * 1_000_000)
+    values = []
+    for i, r in enumerate(rows, start=start_id + 1):
+        at = dt.datetime.fromisoformat(str(r["occurred_at"]))
+        micros = (at - dt.datetime(1970, 1, 1, tzinfo=dt.UTC)) // dt.timedelta(microseconds=1)
+        values.append(
+            (
+                i,
+                r["type"],
+                micros,
+                r["location"]["lat"],
+                r["location"]["lon"],
+                2,
+                r["headcount"],
+                r["headcount"],
+                1,
+                r["description"],
+                "open",
+                "CL",
+                r["sharing_level"],
+                1,
+                now,
+                now,
+            )
+        )
+    start = time.perf_counter()
+    with db:
+        db.executemany(
+            "INSERT INTO event (id, type, occurred_at, lat, lon, sector_id, headcount,"
+            " reported_headcount, reporting_agency_id, description, status, origin_node,"
+            " sharing_level, version, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            values,
+        )
+    elapsed = time.perf_counter() - start
+    db.close()
+    return len(values) / elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--batches", type=int, default=20)
+    parser.add_argument("--batch-size", type=int, default=10_000)
+    args = parser.parse_args()
+    print(f"machine: {machine()}")
+    with tempfile.TemporaryDirectory() as folder:
+        env = env_for(f"sqlite:///{folder}/bench.db")
+        hito(env, "db", "upgrade")
+        hito(
+            env,
+            "user",
+            "add",
+            "bench",
+            "--agency",
+            "CL-CARABINEROS",
+            "--role",
+            "operator",
+            stdin=PASSWORD + "\n",
+        )
+        bodies = [
+            json.dumps({"events": payloads(args.batch_size, seed)}).encode()
+            for seed in range(args.batches)
+        ]
+        with server(env) as url, httpx.Client(base_url=url, timeout=120) as client:
+            client.headers["Authorization"] = f"Bearer {token(url, 'bench')}"
+            client.headers["Content-Type"] = "application/json"
+            client.post("/api/v1/events/batch", content=bodies[0]).raise_for_status()  # warm-up
+            timings = []
+            phases: dict[str, float] = {}
+            for body in bodies[1:]:
+                start = time.perf_counter()
+                reply = client.post("/api/v1/events/batch", content=body)
+                timings.append(time.perf_counter() - start)
+                reply.raise_for_status()
+                for part in reply.headers.get("server-timing", "").split(","):
+                    name, _, duration = part.strip().partition(";dur=")
+                    if duration:
+                        phases[name] = phases.get(name, 0.0) + float(duration) / 1000
+        events = args.batch_size * len(timings)
+        rate = events / sum(timings)
+        floor = bare_sqlite(
+            payloads(args.batch_size * 5, 99),
+            Path(folder) / "bare.db",
+            env_for(f"sqlite:///{folder}/bare.db"),
+        )
+    print(
+        f"API batch ingest, SQLite: {events:,} events in {len(timings)} batches of "
+        f"{args.batch_size:,}: {rate:,.0f} events/s "
+        f"(per batch: best {min(timings) * 1000:.0f} ms, worst {max(timings) * 1000:.0f} ms)"
+    )
+    total = sum(timings)
+    print(
+        "where the time went (server side, share of wall time): "
+        + ", ".join(f"{name} {seconds / total:.0%}" for name, seconds in phases.items())
+        + f", HTTP and the rest {1 - sum(phases.values()) / total:.0%}"
+    )
+    print(f"bare sqlite3 executemany of the same rows into Hito's event table: {floor:,.0f} rows/s")
+    print(f"target >= 20,000 events/s: {'MET' if rate >= 20_000 else 'NOT MET'}")
+
+
+if __name__ == "__main__":
+    main()
