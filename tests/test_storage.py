@@ -84,3 +84,18 @@ def test_settings_refuse_the_demo_secret_outside_demo_mode() -> None:
     assert Settings(demo=False, secret_key="x" * 32, node="PE").timezone == "America/Lima"
     with pytest.raises(ValidationError):
         Settings(demo=True, node="BO")
+
+
+def test_demo_password_only_works_in_demo_mode(session: Session) -> None:
+    from hito.auth import authenticate, create_user
+    from hito.exc import Unauthenticated
+    from hito.settings import DEMO_PASSWORD
+
+    create_user(
+        session, username="demo.user", password=DEMO_PASSWORD, agency_code="CL-PDI", roles="viewer"
+    )
+    session.flush()
+    assert authenticate(session, username="demo.user", password=DEMO_PASSWORD, demo=True)
+    with pytest.raises(Unauthenticated):
+        authenticate(session, username="demo.user", password=DEMO_PASSWORD, demo=False)
+    session.rollback()

@@ -16,6 +16,7 @@ from hito.auth.models import ApiToken, Role, UserAccount
 from hito.auth.scope import Scope
 from hito.db import utcnow
 from hito.exc import Conflict, InvalidInput, Unauthenticated
+from hito.settings import DEMO_PASSWORD
 
 _hasher = PasswordHasher()
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
@@ -60,11 +61,17 @@ def create_user(
     return user
 
 
-def authenticate(session: Session, *, username: str, password: str) -> UserAccount:
-    """The active user with these credentials; the same error whatever was wrong."""
+def authenticate(
+    session: Session, *, username: str, password: str, demo: bool = False
+) -> UserAccount:
+    """The active user with these credentials; the same error whatever was wrong.
+
+    Outside demo mode the demo password is refused, so demo accounts left in a database
+    cannot be used once the node runs for real.
+    """
     user = session.scalar(select(UserAccount).where(UserAccount.username == username))
     try:
-        if user is None or not user.active:
+        if user is None or not user.active or (password == DEMO_PASSWORD and not demo):
             raise VerificationError
         _hasher.verify(user.password_hash, password)
     except (VerificationError, InvalidHashError):

@@ -99,7 +99,9 @@ def login(
     next: Annotated[str, Form(max_length=200)] = "/events",
 ) -> Response:
     try:
-        user = authenticate(session, username=username.strip().lower(), password=password)
+        user = authenticate(
+            session, username=username.strip().lower(), password=password, demo=settings.demo
+        )
     except HitoError:
         response = _render(request, "login.html", None, settings.node, error="bad_login", next=next)
         response.status_code = 401

@@ -202,8 +202,10 @@ def test_cursor_pagination_walks_everything_once(login: Login) -> None:
             break
     assert cursor is None, "pagination did not end"
     assert len(seen) == 57 and set(seen) == ids
-    ordered = [(e["occurred_at"], e["id"]) for e in api.get("/api/v1/events",
-                                                           params={"limit": 500}).json()["items"]]
+    ordered = [
+        (e["occurred_at"], e["id"])
+        for e in api.get("/api/v1/events", params={"limit": 500}).json()["items"]
+    ]
     assert [i for _, i in ordered] == seen  # pages in the same order as one long page
 
 

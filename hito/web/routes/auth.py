@@ -42,7 +42,7 @@ def token(
     settings: SettingsDep,
 ) -> Token:
     """OAuth2 password flow: a bearer token for the API."""
-    user = authenticate(session, username=form.username, password=form.password)
+    user = authenticate(session, username=form.username, password=form.password, demo=settings.demo)
     access = issue_token(
         session, user=user, secret_key=settings.secret_key, ttl_minutes=settings.token_ttl_minutes
     )
