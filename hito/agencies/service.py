@@ -5,7 +5,7 @@ from sqlalchemy.orm import Session
 
 from hito.agencies.catalogue import AGENCIES
 from hito.agencies.models import Agency
-from hito.exc import InvalidInput
+from hito.exc import Forbidden, InvalidInput
 
 
 def seed_agencies(session: Session) -> int:
@@ -30,3 +30,16 @@ def agency_by_code(session: Session, *, code: str) -> Agency:
         known = ", ".join(c for c, *_ in AGENCIES)
         raise InvalidInput(f"unknown agency code {code!r}; known codes: {known}")
     return agency
+
+
+def agency_codes(session: Session) -> dict[int, str]:
+    """Agency id → code, to show records without joining every row."""
+    return {key: value for key, value in session.execute(select(Agency.id, Agency.code))}
+
+
+def writing_agency_id(session: Session, *, code: str) -> int:
+    """Id of the agency a new record is reported by; only known agencies write."""
+    agency_id = session.scalar(select(Agency.id).where(Agency.code == code))
+    if agency_id is None:
+        raise Forbidden("records can only be written by a user of a known agency")
+    return agency_id

@@ -7,7 +7,7 @@ from sqlalchemy import Select, Table, false, func, literal, select, tuple_
 from sqlalchemy.orm import Session
 
 from hito import audit
-from hito.agencies.models import Agency
+from hito.agencies import Agency, agency_codes, writing_agency_id
 from hito.auth.models import UserAccount
 from hito.auth.scope import Scope
 from hito.db import allocate_ids, bulk_insert, utcnow
@@ -35,9 +35,8 @@ EVENT_TABLE = cast(Table, Event.__table__)
 
 
 def _codes(session: Session) -> tuple[dict[int, str], dict[int, str]]:
-    agencies = {key: value for key, value in session.execute(select(Agency.id, Agency.code))}
     sectors = {key: value for key, value in session.execute(select(Sector.id, Sector.code))}
-    return agencies, sectors
+    return agency_codes(session), sectors
 
 
 def _usernames(session: Session, ids: set[int]) -> dict[int, str]:
@@ -45,13 +44,6 @@ def _usernames(session: Session, ids: set[int]) -> dict[int, str]:
         return {}
     query = select(UserAccount.id, UserAccount.username).where(UserAccount.id.in_(ids))
     return {key: value for key, value in session.execute(query)}
-
-
-def _agency_id(session: Session, scope: Scope) -> int:
-    agency_id = session.scalar(select(Agency.id).where(Agency.code == scope.agency_code))
-    if agency_id is None:
-        raise Forbidden("records can only be written by a user of a known agency")
-    return agency_id
 
 
 def _public(
@@ -86,7 +78,7 @@ def create_events(session: Session, *, scope: Scope, events: Sequence[EventCreat
     scope.require("write")
     if not events:
         return []
-    agency_id = _agency_id(session, scope)
+    agency_id = writing_agency_id(session, code=scope.agency_code)
     sector_ids = locate_sectors(session, points=[(e.location.lat, e.location.lon) for e in events])
     now = utcnow()
     country = scope.writing_country
@@ -197,7 +189,7 @@ def add_observation(
     """Record how the event stands now; the event takes the latest observation's figures."""
     scope.require("write")
     event = _visible_event(session, scope, event_id)
-    agency_id = _agency_id(session, scope)
+    agency_id = writing_agency_id(session, code=scope.agency_code)
     latest = session.scalar(
         select(func.max(Observation.observed_at)).where(Observation.event_id == event.id)
     )

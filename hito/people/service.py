@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hito import audit
-from hito.agencies.models import Agency
+from hito.agencies import agency_codes, writing_agency_id
 from hito.auth.scope import Scope
 from hito.events.models import Event
 from hito.exc import InvalidInput, NotFound
@@ -23,17 +23,6 @@ from hito.people.schemas import (
     format_birth_date,
     parse_birth_date,
 )
-
-
-def _agency_codes(session: Session) -> dict[int, str]:
-    return {key: value for key, value in session.execute(select(Agency.id, Agency.code))}
-
-
-def _agency_id(session: Session, scope: Scope) -> int:
-    agency_id = session.scalar(select(Agency.id).where(Agency.code == scope.agency_code))
-    if agency_id is None:
-        raise InvalidInput("records can only be written by a user of a known agency")
-    return agency_id
 
 
 def _public(person: Person, scope: Scope, agencies: dict[int, str]) -> PersonPublic:
@@ -91,7 +80,7 @@ def create_persons(
     session: Session, *, scope: Scope, people: Sequence[PersonCreate], audit_it: bool = True
 ) -> list[Person]:
     scope.require("write")
-    agency_id = _agency_id(session, scope)
+    agency_id = writing_agency_id(session, code=scope.agency_code)
     created = []
     for data in people:
         _check_links(session, scope, data)
@@ -140,7 +129,7 @@ def create_persons(
 
 def create_person(session: Session, *, scope: Scope, data: PersonCreate) -> PersonPublic:
     (person,) = create_persons(session, scope=scope, people=[data])
-    return _public(person, scope, _agency_codes(session))
+    return _public(person, scope, agency_codes(session))
 
 
 def get_person(session: Session, *, scope: Scope, person_id: int) -> PersonPublic:
@@ -155,7 +144,7 @@ def get_person(session: Session, *, scope: Scope, person_id: int) -> PersonPubli
         object_ids=[person.id],
         detail={"protection": scope.sees_protection},
     )
-    return _public(person, scope, _agency_codes(session))
+    return _public(person, scope, agency_codes(session))
 
 
 def list_persons(session: Session, *, scope: Scope, filters: PersonFilters) -> PersonPage:
@@ -182,7 +171,7 @@ def list_persons(session: Session, *, scope: Scope, filters: PersonFilters) -> P
             object_ids=[p.id for p in rows],
             detail={"protection": scope.sees_protection},
         )
-    agencies = _agency_codes(session)
+    agencies = agency_codes(session)
     return PersonPage(
         items=[_public(p, scope, agencies) for p in rows],
         next_cursor=str(rows[-1].id) if more else None,
@@ -200,7 +189,7 @@ def _group_public(session: Session, group: PersonGroup, scope: Scope) -> GroupPu
         kind=group.kind,
         label=group.label,
         member_ids=list(members),
-        reporting_agency=_agency_codes(session)[group.reporting_agency_id],
+        reporting_agency=agency_codes(session)[group.reporting_agency_id],
         sharing_level=group.sharing_level,
         origin_node=group.origin_node,
         version=group.version,
@@ -212,7 +201,7 @@ def create_group(session: Session, *, scope: Scope, data: GroupCreate) -> GroupP
     group = PersonGroup(
         kind=data.kind,
         label=data.label,
-        reporting_agency_id=_agency_id(session, scope),
+        reporting_agency_id=writing_agency_id(session, code=scope.agency_code),
         origin_node=scope.writing_country,
         sharing_level=data.sharing_level,
     )

@@ -34,11 +34,20 @@ SessionDep = Annotated[Session, Depends(get_session)]
 
 
 def get_scope(
-    session: SessionDep, settings: SettingsDep, token: Annotated[str | None, Depends(oauth2)]
+    request: Request, settings: SettingsDep, token: Annotated[str | None, Depends(oauth2)]
 ) -> Scope:
+    """The caller's scope, looked up in a short session of its own.
+
+    The request's own session starts only when a service needs it, so that (on SQLite, where
+    a transaction takes the write lock at BEGIN) parsing and validating a large body does not
+    hold the lock.
+    """
     if not token:
         raise Unauthenticated("missing bearer token: POST /api/v1/auth/token first")
-    return scope_for_token(session, token=token, secret_key=settings.secret_key, node=settings.node)
+    with request.app.state.sessionmaker() as session:
+        return scope_for_token(
+            session, token=token, secret_key=settings.secret_key, node=settings.node
+        )
 
 
 CurrentScope = Annotated[Scope, Depends(get_scope)]
