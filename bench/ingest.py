@@ -9,17 +9,22 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import random
 import sqlite3
 import tempfile
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import httpx
+import psycopg
 from _common import PASSWORD, env_for, hito, machine, server, token
 
+PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/test"
 TYPES = ["sighting", "irregular_crossing", "interception", "patrol_report", "stranded_group"]
 
 
@@ -120,14 +125,34 @@ def concurrent(url: str, headers: httpx.Headers, bodies: list[bytes], feeders: i
     return len(bodies) / (time.perf_counter() - start)
 
 
+@contextmanager
+def database(postgres: bool, folder: str) -> Iterator[str]:
+    if not postgres:
+        yield f"sqlite:///{folder}/bench.db"
+        return
+    name = f"hito_bench_{os.getpid()}"
+    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+    finally:
+        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--batches", type=int, default=20)
     parser.add_argument("--batch-size", type=int, default=10_000)
+    parser.add_argument(
+        "--postgres",
+        action="store_true",
+        help="ingest into a fresh PostgreSQL database on 127.0.0.1 instead",
+    )
     args = parser.parse_args()
     print(f"machine: {machine()}")
-    with tempfile.TemporaryDirectory() as folder:
-        env = env_for(f"sqlite:///{folder}/bench.db")
+    with tempfile.TemporaryDirectory() as folder, database(args.postgres, folder) as url:
+        env = env_for(url)
         hito(env, "db", "upgrade")
         hito(
             env,
@@ -155,11 +180,12 @@ def main() -> None:
             Path(folder) / "bare.db",
             env_for(f"sqlite:///{folder}/bare.db"),
         )
+    backend = "PostgreSQL" if args.postgres else "SQLite"
     total = sum(timings)
     rate = args.batch_size * len(timings) / total
     two = batches_per_second * args.batch_size
     print(
-        f"API batch ingest into SQLite, batches of {args.batch_size:,}, one client: "
+        f"API batch ingest into {backend}, batches of {args.batch_size:,}, one client: "
         f"{rate:,.0f} events/s (per batch: best {min(timings) * 1000:.0f} ms, "
         f"worst {max(timings) * 1000:.0f} ms)"
     )
@@ -168,7 +194,7 @@ def main() -> None:
         + ", ".join(f"{name} {seconds / total:.0%}" for name, seconds in phases.items())
         + f", HTTP and the rest {1 - sum(phases.values()) / total:.0%}"
     )
-    print(f"API batch ingest into SQLite, two clients at once: {two:,.0f} events/s")
+    print(f"API batch ingest into {backend}, two clients at once: {two:,.0f} events/s")
     print(f"bare sqlite3 executemany of the same rows into Hito's event table: {floor:,.0f} rows/s")
     best = max(rate, two)
     print(f"target >= 20,000 events/s: {'MET' if best >= 20_000 else 'NOT MET'} ({best:,.0f})")

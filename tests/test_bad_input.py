@@ -231,6 +231,8 @@ def test_token_endpoint_refuses_bad_input(client: httpx.Client) -> None:
     unknown = client.post("/api/v1/auth/token", data={"username": "nobody", "password": "nope"})
     assert wrong.status_code == unknown.status_code == 401
     assert wrong.json()["detail"] == unknown.json()["detail"]  # no hint that a user exists
+    nul = client.post("/api/v1/auth/token", data={"username": "\n\x00cl.admin", "password": "x"})
+    assert nul.status_code == 401 and nul.json()["detail"] == wrong.json()["detail"]
     bad_utf8 = client.post(
         "/api/v1/auth/token",
         content=b"username=\xff&password=\xfe",

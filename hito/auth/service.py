@@ -69,7 +69,10 @@ def authenticate(
     Outside demo mode the demo password is refused, so demo accounts left in a database
     cannot be used once the node runs for real.
     """
-    user = session.scalar(select(UserAccount).where(UserAccount.username == username))
+    # A name no account can have is not looked up (PostgreSQL refuses NUL characters outright).
+    user = None
+    if USERNAME_RE.match(username):
+        user = session.scalar(select(UserAccount).where(UserAccount.username == username))
     try:
         if user is None or not user.active or (password == DEMO_PASSWORD and not demo):
             raise VerificationError

@@ -10,7 +10,7 @@ from hito.events.models import EventStatus, EventType
 from hito.fields import INPUT, Count, RecordId, Timestamp
 from hito.places.schemas import Location
 from hito.records import SharingLevel
-from hito.text import Text
+from hito.text import Line, Text
 
 
 class Breakdown(BaseModel):
@@ -143,8 +143,8 @@ class EventFilters(BaseModel):
     bbox: str | None = Field(
         None, description="minLon,minLat,maxLon,maxLat", examples=["-70.5,-18.5,-70.0,-18.0"]
     )
-    sector: str | None = Field(None, max_length=32, description="Sector code, e.g. S2-CHACALLUTA")
-    agency: str | None = Field(None, max_length=32, description="Agency code, e.g. CL-PDI")
+    sector: Line | None = Field(None, max_length=32, description="Sector code, e.g. S2-CHACALLUTA")
+    agency: Line | None = Field(None, max_length=32, description="Agency code, e.g. CL-PDI")
     limit: int = Field(50, ge=1, le=500)
     cursor: str | None = Field(None, max_length=200)
 

@@ -170,6 +170,8 @@ def test_list_rejects_bad_filters_with_field_messages(login: Login) -> None:
         ({"since": "yesterday"}, "since"),
         ({"type": "earthquake"}, "type"),
         ({"limit": 0}, "limit"),
+        ({"sector": "S1\x00"}, "sector"),
+        ({"agency": "CL-PDI\x00"}, "agency"),
         ({"since": "2025-11-01T00:00:00"}, "since"),
     ]:
         reply = api.get("/api/v1/events", params=params)
