@@ -168,6 +168,6 @@ def decode_cursor(cursor: str) -> tuple[dt.datetime, int]:
         parsed = dt.datetime.fromisoformat(at)
         if parsed.tzinfo is None:
             raise ValueError
-        return parsed, int(event_id)
-    except ValueError:
+        return parsed.astimezone(dt.UTC), int(event_id)
+    except (ValueError, OverflowError):
         raise ValueError("cursor is not one this server gave out") from None

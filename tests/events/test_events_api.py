@@ -225,3 +225,24 @@ def test_healthz(client: httpx.Client) -> None:
     reply = client.get("/healthz")
     assert reply.status_code == 200
     assert reply.json()["database"] == "ok" and reply.json()["node"] == "CL"
+
+
+def test_extreme_times_are_refused_not_crashed(login: Login) -> None:
+    api = login("cl.operator")
+    for when in ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00", "1850-01-01T00:00:00Z"]:
+        listed = api.get("/api/v1/events", params={"since": when})
+        created = api.post("/api/v1/events", json=event_payload(occurred_at=when))
+        assert listed.status_code == created.status_code == 422, (when, listed.text)
+        assert created.json()["errors"][0]["field"] == "occurred_at"
+    assert api.get("/api/v1/events").json()["items"] == []
+
+
+def test_forged_cursors_are_refused(login: Login) -> None:
+    import base64
+
+    api = login("cl.operator")
+    for raw in ["0001-01-01T00:00:00+14:00|1", "2025-11-01T00:00:00|1", "x|y", "no separator"]:
+        cursor = base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+        reply = api.get("/api/v1/events", params={"cursor": cursor})
+        assert reply.status_code == 422, raw
+        assert "cursor" in reply.json()["detail"]
