@@ -36,47 +36,31 @@ def hito(env: dict[str, str], *args: str, stdin: str = "") -> subprocess.Complet
     )
 
 
-def test_user_add_reads_password_from_stdin(env: dict[str, str]) -> None:
-    done = hito(
+def add_user(
+    env: dict[str, str], username: str, agency: str, password: str = "una clave larga"
+) -> subprocess.CompletedProcess[str]:
+    return hito(
         env,
         "user",
         "add",
-        "ana.pdi",
+        username,
         "--agency",
-        "CL-PDI",
+        agency,
         "--role",
         "operator",
-        stdin="una clave larga\n",
+        stdin=password + "\n",
     )
+
+
+def test_user_add_reads_password_from_stdin(env: dict[str, str]) -> None:
+    done = add_user(env, "ana.pdi", "CL-PDI")
     assert done.returncode == 0, done.stderr
     assert "ana.pdi" in done.stdout
-    again = hito(
-        env,
-        "user",
-        "add",
-        "ana.pdi",
-        "--agency",
-        "CL-PDI",
-        "--role",
-        "operator",
-        stdin="una clave larga\n",
-    )
+    again = add_user(env, "ana.pdi", "CL-PDI")
     assert again.returncode == 1 and "already exists" in again.stderr
-    bad = hito(
-        env,
-        "user",
-        "add",
-        "x.y",
-        "--agency",
-        "XX-NONE",
-        "--role",
-        "operator",
-        stdin="una clave larga\n",
-    )
+    bad = add_user(env, "x.y", "XX-NONE")
     assert bad.returncode == 1 and "unknown agency" in bad.stderr
-    short = hito(
-        env, "user", "add", "z.z", "--agency", "CL-PDI", "--role", "operator", stdin="short\n"
-    )
+    short = add_user(env, "z.z", "CL-PDI", password="short")
     assert short.returncode == 1 and "at least 8" in short.stderr
 
 
