@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Annotated, Any
@@ -14,6 +15,7 @@ from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
 
 from hito import events, places
+from hito.agencies import list_agencies
 from hito.auth import Scope, authenticate, issue_token, revoke_token, scope_for_token
 from hito.events import EventFilters, EventStatus, EventType
 from hito.exc import HitoError, NotFound
@@ -48,7 +50,7 @@ def _render(
     request: Request, name: str, scope: Scope | None, node: str, **context: Any
 ) -> Response:
     lang = _lang(request)
-    tz = ZoneInfo(NODE_TIMEZONES[(scope.country if scope and scope.country else node)])
+    tz = _user_zone(scope, node) if scope else ZoneInfo(NODE_TIMEZONES[node])
     response = templates.TemplateResponse(
         request,
         name,
@@ -138,20 +140,33 @@ def events_page(
     status: str = "",
     sector: str = "",
     agency: str = "",
+    since: str = "",
+    until: str = "",
     cursor: str = "",
 ) -> Response:
     scope = _scope(request, session, settings)
     if scope is None:
         return _to_login(request)
-    form = {"type": [t for t in type if t], "status": status, "sector": sector, "agency": agency}
+    form = {
+        "type": [t for t in type if t],
+        "status": status,
+        "sector": sector,
+        "agency": agency,
+        "since": since,
+        "until": until,
+    }
     error = None
     try:
+        days = _day_bounds(since, until, _user_zone(scope, settings.node))
         filters = EventFilters.model_validate(
-            {k: v for k, v in {**form, "cursor": cursor}.items() if v}
+            {k: v for k, v in {**form, **days, "cursor": cursor}.items() if v}
         )
         page = events.list_events(session, scope=scope, filters=filters)
-    except (ValidationError, HitoError) as exc:
-        error = str(exc) if isinstance(exc, HitoError) else exc.errors()[0]["msg"]
+    except (ValidationError, HitoError, ValueError) as exc:
+        if isinstance(exc, ValidationError):
+            error = str(exc.errors()[0]["msg"]).removeprefix("Value error, ")
+        else:
+            error = str(exc.detail if isinstance(exc, HitoError) else exc)
         page = events.EventPage(items=[], next_cursor=None)
     next_query = (
         urlencode({**{k: v for k, v in form.items() if v}, "cursor": page.next_cursor}, doseq=True)
@@ -168,7 +183,25 @@ def events_page(
         error=error,
         next_query=next_query,
         sectors=places.list_sectors(session, scope=scope),
+        agencies=list_agencies(session),
     )
+
+
+def _user_zone(scope: Scope, node: str) -> ZoneInfo:
+    return ZoneInfo(NODE_TIMEZONES[scope.country or node])
+
+
+def _day_bounds(since: str, until: str, zone: ZoneInfo) -> dict[str, str]:
+    """Dates picked in the form are whole days in the user's time zone, both ends included."""
+    bounds = {}
+    for key, text, shift in (("since", since, 0), ("until", until, 1)):
+        if text:
+            try:
+                day = dt.date.fromisoformat(text) + dt.timedelta(days=shift)
+            except ValueError:
+                raise ValueError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+            bounds[key] = dt.datetime.combine(day, dt.time(), tzinfo=zone).isoformat()
+    return bounds
 
 
 @router.get("/events/{event_id}", response_class=HTMLResponse)

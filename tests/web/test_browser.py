@@ -138,3 +138,20 @@ def test_html_in_descriptions_is_shown_as_text(page: Page, demo_server: LiveServ
     page.goto(f"{demo_server.url}/map")
     expect(page.locator("path.event").first).to_be_attached()
     assert dialogs == []
+
+
+def test_supervisor_filters_a_day_and_an_agency(page: Page, demo_server: LiveServer) -> None:
+    _login(page, demo_server.url, "pdi")
+    page.get_by_label("Desde").fill("2025-11-20")
+    page.get_by_label("Hasta").fill("2025-11-20")
+    page.get_by_role("button", name="Filtrar").click()
+    rows = page.locator("tr[data-event-type]")
+    expect(rows.filter(has_text="Medida oficial")).to_have_count(1)  # the Tacna emergency
+    days = {text[:10] for text in rows.locator("td:first-child").all_inner_texts()}
+    assert days == {"2025-11-20"}  # whole day in America/Santiago, both ends included
+    page.get_by_label("Institución").select_option("PE-MIGRACIONES")
+    page.get_by_label("Desde").fill("")
+    page.get_by_label("Hasta").fill("")
+    page.get_by_role("button", name="Filtrar").click()
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("Alteración en paso fronterizo")
