@@ -30,7 +30,6 @@ from hito.places.models import Sector
 from hito.places.schemas import Location
 from hito.places.service import locate_sectors
 
-_CHUNK = 2000
 EVENT_TABLE = cast(Table, Event.__table__)
 
 
@@ -83,37 +82,36 @@ def create_events(session: Session, *, scope: Scope, events: Sequence[EventCreat
     now = utcnow()
     country = scope.writing_country
     ids = allocate_ids(session, EVENT_TABLE, len(events))
-    for start in range(0, len(events), _CHUNK):
-        bulk_insert(
-            session,
-            EVENT_TABLE,
-            [
-                {
-                    "id": ids[start + i],
-                    "type": e.type,
-                    "occurred_at": e.occurred_at,
-                    "lat": e.location.lat,
-                    "lon": e.location.lon,
-                    "sector_id": sector_ids[start + i],
-                    "headcount": e.headcount,
-                    "adults": e.adults,
-                    "minors": e.minors,
-                    "reported_headcount": e.headcount,
-                    "reported_adults": e.adults,
-                    "reported_minors": e.minors,
-                    "reporting_agency_id": agency_id,
-                    "reported_by_id": scope.user_id,
-                    "description": e.description,
-                    "status": e.status,
-                    "origin_node": country,
-                    "sharing_level": e.sharing_level,
-                    "version": 1,
-                    "created_at": now,
-                    "updated_at": now,
-                }
-                for i, e in enumerate(events[start : start + _CHUNK])
-            ],
-        )
+    bulk_insert(
+        session,
+        EVENT_TABLE,
+        [
+            {
+                "id": event_id,
+                "type": e.type,
+                "occurred_at": e.occurred_at,
+                "lat": e.location.lat,
+                "lon": e.location.lon,
+                "sector_id": sector_id,
+                "headcount": e.headcount,
+                "adults": e.adults,
+                "minors": e.minors,
+                "reported_headcount": e.headcount,
+                "reported_adults": e.adults,
+                "reported_minors": e.minors,
+                "reporting_agency_id": agency_id,
+                "reported_by_id": scope.user_id,
+                "description": e.description,
+                "status": e.status,
+                "origin_node": country,
+                "sharing_level": e.sharing_level,
+                "version": 1,
+                "created_at": now,
+                "updated_at": now,
+            }
+            for event_id, sector_id, e in zip(ids, sector_ids, events, strict=True)
+        ],
+    )
     audit.record(
         session,
         scope=scope,

@@ -53,9 +53,7 @@ RAW_BODIES = [EventBatch]
     openapi_extra={
         "requestBody": {
             "required": True,
-            "content": {
-                "application/json": {"schema": {"$ref": "#/components/schemas/EventBatch"}}
-            },
+            "content": {"application/json": {"schema": {"$ref": COMPONENTS + EventBatch.__name__}}},
         }
     },
 )
