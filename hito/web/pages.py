@@ -19,6 +19,7 @@ from hito.agencies import list_agencies
 from hito.auth import Scope, authenticate, issue_token, revoke_token, scope_for_token
 from hito.events import EventFilters, EventStatus, EventType
 from hito.exc import HitoError, NotFound
+from hito.fields import MAX_ID
 from hito.settings import NODE_TIMEZONES
 from hito.web.deps import SessionDep, SettingsDep
 from hito.web.i18n import LANGUAGES, translator
@@ -50,7 +51,7 @@ def _render(
     request: Request, name: str, scope: Scope | None, node: str, **context: Any
 ) -> Response:
     lang = _lang(request)
-    tz = _user_zone(scope, node) if scope else ZoneInfo(NODE_TIMEZONES[node])
+    tz = _user_zone(scope, node)
     response = templates.TemplateResponse(
         request,
         name,
@@ -187,8 +188,9 @@ def events_page(
     )
 
 
-def _user_zone(scope: Scope, node: str) -> ZoneInfo:
-    return ZoneInfo(NODE_TIMEZONES[scope.country or node])
+def _user_zone(scope: Scope | None, node: str) -> ZoneInfo:
+    """The user's country's time zone; the node's for international users and before login."""
+    return ZoneInfo(NODE_TIMEZONES[(scope and scope.country) or node])
 
 
 def _day_bounds(since: str, until: str, zone: ZoneInfo) -> dict[str, str]:
@@ -204,7 +206,7 @@ def _day_bounds(since: str, until: str, zone: ZoneInfo) -> dict[str, str]:
     return bounds
 
 
-@router.get("/events/{event_id}", response_class=HTMLResponse)
+@router.get("/events/{event_id:int}", response_class=HTMLResponse)
 def event_page(
     request: Request, event_id: int, session: SessionDep, settings: SettingsDep
 ) -> Response:
@@ -212,6 +214,8 @@ def event_page(
     if scope is None:
         return _to_login(request)
     try:
+        if not 1 <= event_id <= MAX_ID:  # no such id can exist; the database would overflow
+            raise NotFound(f"event {event_id} not found")
         event = events.get_event(session, scope=scope, event_id=event_id)
     except NotFound:
         response = _render(request, "not_found.html", scope, settings.node)

@@ -106,6 +106,14 @@ def test_english_toggle_and_peruvian_time(page: Page, demo_server: LiveServer) -
     expect(page.get_by_role("heading", name="Map")).to_be_visible()
 
 
+def test_unknown_event_page_is_a_404(page: Page, demo_server: LiveServer) -> None:
+    _login(page, demo_server.url, "pdi")
+    for event_id in ("999999", "99999999999999999999999"):
+        reply = page.goto(f"{demo_server.url}/events/{event_id}")
+        assert reply is not None and reply.status == 404, event_id
+        expect(page.get_by_role("link", name="Volver a la lista")).to_be_visible()
+
+
 def test_wrong_password_stays_on_login(page: Page, demo_server: LiveServer) -> None:
     page.goto(f"{demo_server.url}/login")
     page.get_by_label("Usuario").fill("carabineros")
