@@ -11,6 +11,7 @@ import typer
 from pydantic import ValidationError
 from rich.progress import Progress
 
+from hito.identity.cli import identity_app
 from hito.settings import DEMO_PASSWORD, Settings
 
 if TYPE_CHECKING:  # the CLI imports its heavy parts only in the command that needs them
@@ -34,6 +35,7 @@ for sub, name in [
     (user_app, "user"),
     (import_app, "import"),
     (export_app, "export"),
+    (identity_app, "identity"),
 ]:
     app.add_typer(sub, name=name)
 

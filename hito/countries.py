@@ -16,3 +16,12 @@ def _iso_alpha2(value: str) -> str:
 
 
 CountryCode = Annotated[str, AfterValidator(_iso_alpha2)]
+
+
+def alpha2(alpha3: str) -> str | None:
+    """ICAO/ISO alpha-3 (as in a machine-readable zone) → alpha-2; None when unknown."""
+    code = alpha3.strip("<").upper()
+    if code == "D":  # Germany's code in ICAO 9303
+        return "DE"
+    country = pycountry.countries.get(alpha_3=code) if len(code) == 3 else None
+    return country.alpha_2 if country else None

@@ -27,7 +27,19 @@ from sqlalchemy.orm import Session, sessionmaker
 from hito.auth import create_user
 from hito.bootstrap import prepare_database
 from hito.db import make_engine, make_sessionmaker
-from hito.models import AuditEntry, Event, IdentityDocument, Observation, Person, PersonGroup
+from hito.models import (
+    AlertEntry,
+    AuditEntry,
+    Event,
+    IdentityDocument,
+    LinkageModel,
+    LinkReview,
+    Observation,
+    Person,
+    PersonGroup,
+    PersonIdentity,
+    ScreeningDecision,
+)
 from hito.settings import Settings
 from hito.web.app import create_app
 
@@ -133,7 +145,19 @@ def _clean(request: pytest.FixtureRequest) -> Iterator[None]:
     factory = request.getfixturevalue("sessions")
     yield
     with factory() as s:
-        for table in (IdentityDocument, Person, PersonGroup, Observation, Event, AuditEntry):
+        for table in (
+            LinkReview,
+            PersonIdentity,
+            LinkageModel,
+            ScreeningDecision,
+            AlertEntry,
+            IdentityDocument,
+            Person,
+            PersonGroup,
+            Observation,
+            Event,
+            AuditEntry,
+        ):
             s.execute(delete(table))
         s.commit()
 

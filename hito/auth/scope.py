@@ -74,6 +74,11 @@ class Scope:
         )
 
     def may(self, action: str) -> bool:
+        if action == "screen":
+            # Alert lists are police matters: humanitarian agencies never query them.
+            return self.everything or (
+                not self.humanitarian and bool(self.roles & ACTIONS["write"])
+            )
         return self.everything or bool(self.roles & ACTIONS[action])
 
     def require(self, action: str) -> None:

@@ -7,6 +7,7 @@ from sqlalchemy import Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hito.db import Base, UTCDateTime
+from hito.identity.documents.types import DocumentType
 from hito.records import SharedRecord, str_enum
 
 
@@ -49,15 +50,10 @@ class Vulnerability(enum.StrEnum):
     disability = "disability"
 
 
-class DocumentType(enum.StrEnum):
-    cl_run = "cl-run"
-    pe_dni = "pe-dni"
-    pe_ce = "pe-ce"
-    ve_cedula = "ve-cedula"
-    co_cedula = "co-cedula"
-    passport = "passport"
-    mrz = "mrz"
-    other = "other"
+class DocumentCheckStatus(enum.StrEnum):
+    valid = "valid"
+    invalid = "invalid"  # stored as given and flagged, never silently "fixed"
+    unchecked = "unchecked"  # a type with nothing to check
 
 
 class PersonGroup(SharedRecord, Base):
@@ -106,10 +102,20 @@ class Person(SharedRecord, Base):
 
 class IdentityDocument(Base):
     __tablename__ = "identity_document"
-    __table_args__ = (Index("ix_identity_document_number", "number"),)
+    __table_args__ = (
+        Index("ix_identity_document_number", "number"),
+        Index("ix_identity_document_normalized", "normalized"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
     type: Mapped[DocumentType] = mapped_column(str_enum(DocumentType, "document_type"))
-    number: Mapped[str] = mapped_column(String(64))
+    number: Mapped[str] = mapped_column(String(100))  # as given; an MRZ is up to 90 characters
     issuing_country: Mapped[str | None] = mapped_column(String(2))
+    normalized: Mapped[str | None] = mapped_column(String(64))
+    check_status: Mapped[DocumentCheckStatus] = mapped_column(
+        str_enum(DocumentCheckStatus, "document_check_status"),
+        default=DocumentCheckStatus.unchecked,
+        server_default=DocumentCheckStatus.unchecked.value,
+    )
+    check_reason: Mapped[str | None] = mapped_column(String(300))

@@ -10,6 +10,7 @@ from hito.countries import CountryCode
 from hito.fields import INPUT, MAX_ID, RecordId, Timestamp
 from hito.people.models import (
     DatePrecision,
+    DocumentCheckStatus,
     DocumentType,
     GroupKind,
     Relationship,
@@ -54,12 +55,25 @@ class DocumentIn(BaseModel):
     model_config = INPUT
 
     type: DocumentType
-    number: Line = Field(min_length=1, max_length=64)
+    number: Text = Field(
+        min_length=1,
+        max_length=100,
+        description="As written on the document; for `mrz`, its two or three lines",
+    )
     issuing_country: CountryCode | None = None
+
+    @model_validator(mode="after")
+    def _one_line_unless_mrz(self) -> Self:
+        if self.type is not DocumentType.mrz and any(c in self.number for c in "\r\n\t"):
+            raise ValueError("number must be a single line (only an MRZ has several)")
+        return self
 
 
 class DocumentPublic(DocumentIn):
     id: int
+    normalized: str | None = Field(description="The checked, normalised number; null if invalid")
+    check_status: DocumentCheckStatus
+    check_reason: str | None = Field(description="Why the number is invalid")
 
 
 class Protection(BaseModel):

@@ -8,10 +8,19 @@ from sqlalchemy.orm import Session
 from hito import audit
 from hito.agencies import agency_codes, writing_agency_id
 from hito.auth.scope import Scope
+from hito.countries import alpha2
 from hito.events.models import Event
 from hito.exc import InvalidInput, NotFound
-from hito.people.models import IdentityDocument, Person, PersonGroup, Vulnerability
+from hito.identity.documents import CHECKED, check_document
+from hito.people.models import (
+    DocumentCheckStatus,
+    IdentityDocument,
+    Person,
+    PersonGroup,
+    Vulnerability,
+)
 from hito.people.schemas import (
+    DocumentIn,
     DocumentPublic,
     GroupCreate,
     GroupPublic,
@@ -46,7 +55,15 @@ def _public(person: Person, scope: Scope, agencies: dict[int, str]) -> PersonPub
         group_id=person.group_id,
         relationship_to_group=person.relationship_to_group,
         documents=[
-            DocumentPublic(id=d.id, type=d.type, number=d.number, issuing_country=d.issuing_country)
+            DocumentPublic(
+                id=d.id,
+                type=d.type,
+                number=d.number,
+                issuing_country=d.issuing_country,
+                normalized=d.normalized,
+                check_status=d.check_status,
+                check_reason=d.check_reason,
+            )
             for d in person.documents
         ],
         reporting_agency=agencies[person.reporting_agency_id],
@@ -55,6 +72,26 @@ def _public(person: Person, scope: Scope, agencies: dict[int, str]) -> PersonPub
         version=person.version,
         created_at=person.created_at,
         protection=protection,
+    )
+
+
+def _document(data: DocumentIn) -> IdentityDocument:
+    """Checked on entry: a bad check digit is stored as given and flagged, never "fixed"."""
+    check = check_document(data.type, data.number)
+    if data.type in CHECKED:
+        status = DocumentCheckStatus.valid if check.valid else DocumentCheckStatus.invalid
+    else:
+        status = DocumentCheckStatus.unchecked
+    issuing = data.issuing_country
+    if check.mrz is not None and issuing is None and len(check.mrz.issuing_state) == 3:
+        issuing = alpha2(check.mrz.issuing_state)
+    return IdentityDocument(
+        type=data.type,
+        number=data.number,
+        issuing_country=issuing,
+        normalized=check.normalized,
+        check_status=status,
+        check_reason=check.reason,
     )
 
 
@@ -108,10 +145,7 @@ def create_persons(
             protection_notes=protection.notes,
             origin_node=scope.writing_country,
             sharing_level=data.sharing_level,
-            documents=[
-                IdentityDocument(type=d.type, number=d.number, issuing_country=d.issuing_country)
-                for d in data.documents
-            ],
+            documents=[_document(d) for d in data.documents],
         )
         session.add(person)
         created.append(person)

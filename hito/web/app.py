@@ -16,7 +16,7 @@ from hito.db import make_engine, make_sessionmaker
 from hito.settings import Settings, get_settings
 from hito.web import pages, problems
 from hito.web.limits import BodySizeLimit
-from hito.web.routes import auth, events, people, places
+from hito.web.routes import auth, events, identity, people, places
 
 API = "/api/v1"
 STATIC = Path(__file__).parent / "static"
@@ -63,7 +63,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
     problems.install(app)
-    for module in (auth, events, people, places):
+    for module in (auth, events, identity, people, places):
         app.include_router(module.router, prefix=API)
 
     @app.get(
