@@ -34,7 +34,12 @@ postgres:
 test: install chromium postgres
 	$(BIN)/pytest -m "not slow"
 
-test-slow: install chromium postgres
+$(BIN)/.spark: $(BIN)/.installed
+	$(BIN)/python -m pip install --quiet -e ".[dev,spark]"
+	@touch $@
+
+# Slow tests: Splink on Spark in local mode (needs Java 17+, installs pyspark).
+test-slow: install chromium postgres $(BIN)/.spark
 	$(BIN)/pytest -m slow
 
 lint: install
@@ -48,6 +53,8 @@ typecheck: install
 bench: install
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/listing.py
+	$(BIN)/python bench/linkage.py
+	$(BIN)/python bench/screening.py
 
 clean:
 	rm -rf $(VENV) node_modules var .pytest_cache .mypy_cache .ruff_cache

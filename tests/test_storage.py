@@ -21,9 +21,46 @@ from hito.settings import DEMO_SECRET_KEY, Settings
 
 
 def test_migrations_create_exactly_the_models_tables(database_url: str, session: Session) -> None:
-    assert current(database_url) == "0001"
+    assert current(database_url) == "0002"
     tables = set(inspect(session.get_bind()).get_table_names()) - {"alembic_version"}
     assert tables == set(Base.metadata.tables)
+
+
+def test_identity_migration_keeps_earlier_documents_as_unchecked(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import create_engine, text
+
+    from hito.migrate import upgrade
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    upgrade(url, "0001")
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO agency (id, code, name, name_en, country, kind) "
+                "VALUES (1, 'CL-PDI', 'PDI', 'PDI', 'CL', 'investigations')"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO person (id, given_names, sex, encountered_at, reporting_agency_id, "
+                "vulnerabilities, protection_notes, origin_node, version, sharing_level, created_at, "
+                "updated_at) VALUES (1, 'Ana', 'female', 0, 1, '', '', 'CL', 1, 'national', 0, 0)"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO identity_document (id, person_id, type, number) "
+                "VALUES (1, 1, 'cl-run', '12.345.678-5')"
+            )
+        )
+    upgrade(url)
+    with engine.connect() as connection:
+        row = connection.execute(
+            text("SELECT number, check_status, normalized FROM identity_document")
+        ).one()
+    engine.dispose()
+    assert tuple(row) == ("12.345.678-5", "unchecked", None)
 
 
 def test_times_are_stored_in_utc_and_come_back_aware(session: Session) -> None:

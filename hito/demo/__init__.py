@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hito.auth import UserAccount, create_user, scope_for_user
+from hito.demo.identity import load_identity
 from hito.demo.scenario import DemoStats, load
 from hito.demo.users import DEMO_USERS
 from hito.events import count_events
@@ -29,4 +30,9 @@ def load_demo(session: Session, *, settings: Settings) -> DemoStats | None:
                 session, username=username, password=DEMO_PASSWORD, agency_code=agency, roles=roles
             )
         scopes[username] = scope_for_user(user, node=settings.node)
-    return load(session, scopes=scopes)
+    stats = load(session, scopes=scopes)
+    summary = load_identity(session, scopes=scopes, node=settings.node)
+    stats.persons += summary["reencounters"]
+    stats.identities = summary["identities"]
+    stats.queued_for_review = summary["queued_for_review"]
+    return stats

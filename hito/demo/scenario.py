@@ -60,6 +60,8 @@ class DemoStats:
     persons: int = 0
     groups: int = 0
     by_type: dict[str, int] = field(default_factory=dict)
+    identities: int = 0
+    queued_for_review: int = 0
 
 
 def _at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:

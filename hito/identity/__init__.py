@@ -6,17 +6,45 @@ The services are loaded on first use: `hito.people` checks documents through
 
 from __future__ import annotations
 
+from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from hito.identity.alerts import decide as decide_screening
+    from hito.identity.alerts import load_alerts
+    from hito.identity.alerts import screen as screen_person
+    from hito.identity.matching import (
+        decide_review,
+        link_persons,
+        list_reviews,
+        possible_matches,
+    )
     from hito.identity.service import validate_document
 
-__all__ = ["validate_document"]
+_SERVICES = {
+    "validate_document": ("hito.identity.service", "validate_document"),
+    "screen_person": ("hito.identity.alerts", "screen"),
+    "decide_screening": ("hito.identity.alerts", "decide"),
+    "load_alerts": ("hito.identity.alerts", "load_alerts"),
+    "link_persons": ("hito.identity.matching", "link_persons"),
+    "possible_matches": ("hito.identity.matching", "possible_matches"),
+    "list_reviews": ("hito.identity.matching", "list_reviews"),
+    "decide_review": ("hito.identity.matching", "decide_review"),
+}
+__all__ = [
+    "decide_review",
+    "decide_screening",
+    "link_persons",
+    "list_reviews",
+    "load_alerts",
+    "possible_matches",
+    "screen_person",
+    "validate_document",
+]
 
 
 def __getattr__(name: str) -> Any:
-    if name in __all__:
-        from hito.identity import service
-
-        return getattr(service, name)
+    if name in _SERVICES:
+        module, attribute = _SERVICES[name]
+        return getattr(import_module(module), attribute)
     raise AttributeError(f"module 'hito.identity' has no attribute {name!r}")

@@ -1,12 +1,17 @@
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+from typing import Annotated, Any, Literal, Self
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
-from hito.fields import INPUT
+from hito.countries import CountryCode
+from hito.fields import INPUT, MAX_ID
 from hito.identity.documents.types import DocumentType
-from hito.text import Text
+from hito.identity.models import AlertKind, ReviewStatus, ScreeningVerdict
+from hito.identity.screening.scoring import DEFAULT_THRESHOLD
+from hito.people.models import Sex
+from hito.text import Line, Text
 
 
 class DocumentValidation(BaseModel):
@@ -56,3 +61,144 @@ class DocumentCheckPublic(BaseModel):
     @classmethod
     def of(cls, data: dict[str, Any]) -> DocumentCheckPublic:
         return cls.model_validate(data)
+
+
+class ScreenedDocument(BaseModel):
+    model_config = INPUT
+
+    type: DocumentType | None = None
+    number: Line = Field(min_length=1, max_length=100)
+
+
+class ScreeningRequest(BaseModel):
+    """The person to screen: any of these may be missing, but not all of them."""
+
+    model_config = INPUT
+
+    given_names: Line | None = Field(None, max_length=200)
+    surnames: Line | None = Field(None, max_length=200, description="Both surnames, as written")
+    birth_date: Line | None = Field(None, max_length=10, examples=["1987-03-14", "1987"])
+    sex: Sex | None = None
+    nationality: CountryCode | None = None
+    documents: list[ScreenedDocument] = Field(default_factory=list, max_length=5)
+    threshold: float = Field(
+        DEFAULT_THRESHOLD, ge=0.0, le=1.0, description="Lowest match probability returned"
+    )
+
+    @model_validator(mode="after")
+    def _something_to_screen(self) -> Self:
+        if not (self.given_names or self.surnames or self.documents):
+            raise ValueError("give at least names or a document to screen")
+        return self
+
+
+class FieldScorePublic(BaseModel):
+    field: str
+    level: str
+    weight: float = Field(description="log2 Bayes factor: positive for, negative against")
+    agrees: bool | None
+
+
+class AlertEntryRef(BaseModel):
+    id: int
+    list_name: str
+    kind: AlertKind
+    reference: str
+    origin_node: str
+
+
+class ScreeningCandidate(BaseModel):
+    entry: AlertEntryRef
+    match_probability: float
+    match_weight: float
+    reason: str = Field(description="document: a listed document's number; person: the person")
+    fields: list[FieldScorePublic]
+    decision: ScreeningVerdict | None = Field(description="A screener's earlier verdict")
+
+
+class ScreeningResult(BaseModel):
+    subject_key: str = Field(description="Pseudonymous key of the person screened, for decisions")
+    candidates: list[ScreeningCandidate]
+    suppressed_false_positives: int = Field(
+        description="Candidates left out: earlier judged false positives for this person"
+    )
+    list_entries: int
+
+
+class ScreeningDecisionIn(BaseModel):
+    model_config = INPUT
+
+    subject_key: str = Field(pattern=r"^[0-9a-f]{64}$")
+    alert_entry_id: int = Field(ge=1, le=MAX_ID)
+    verdict: ScreeningVerdict
+    note: Text = Field("", max_length=1000)
+
+
+class ScreeningDecisionPublic(ScreeningDecisionIn):
+    id: int
+    decided_at: dt.datetime
+
+
+class MatchField(BaseModel):
+    field: str
+    level: str
+    weight: float
+
+
+class PossibleMatch(BaseModel):
+    person_id: int
+    match_probability: float
+    match_weight: float
+    fields: list[MatchField]
+    origin_node: str
+    reviewed: ReviewStatus | None = Field(description="A reviewer's decision on this pair")
+
+
+class PossibleMatches(BaseModel):
+    person_id: int
+    model_id: int
+    candidates_scored: int
+    items: list[PossibleMatch]
+
+
+class ReviewPublic(BaseModel):
+    id: int
+    person_ids: list[int]
+    match_probability: float
+    match_weight: float
+    fields: list[MatchField]
+    status: ReviewStatus
+    decided_at: dt.datetime | None
+    note: str
+
+
+class ReviewPage(BaseModel):
+    items: list[ReviewPublic]
+    next_cursor: str | None
+
+
+class ReviewFilters(BaseModel):
+    status: ReviewStatus = ReviewStatus.pending
+    limit: int = Field(50, ge=1, le=500)
+    cursor: str | None = None
+
+
+class ReviewDecision(BaseModel):
+    """A decision on a queued pair (`review_id`) or on any two persons (`person_ids`)."""
+
+    model_config = INPUT
+
+    review_id: int | None = Field(None, ge=1, le=MAX_ID)
+    person_ids: list[Annotated[int, Field(ge=1, le=MAX_ID)]] | None = Field(
+        None, min_length=2, max_length=2
+    )
+    decision: Literal["match", "non_match"]
+    note: Text = Field("", max_length=1000)
+
+    @model_validator(mode="after")
+    def _one_target(self) -> Self:
+        if (self.review_id is None) == (self.person_ids is None):
+            raise ValueError("give either review_id or person_ids")
+        if self.person_ids and self.person_ids[0] == self.person_ids[1]:
+            raise ValueError("person_ids must be two different persons")
+        return self

@@ -163,6 +163,12 @@ def test_only_origin_country_changes_sharing_level(login: Login, world: dict) ->
         ("GET", "/api/v1/facilities"),
         ("GET", "/api/v1/agencies"),
         ("GET", "/api/v1/auth/me"),
+        ("POST", "/api/v1/identity/documents/validate"),
+        ("POST", "/api/v1/identity/screen"),
+        ("POST", "/api/v1/identity/screen/decisions"),
+        ("GET", "/api/v1/identity/reviews"),
+        ("POST", "/api/v1/identity/reviews"),
+        ("GET", "/api/v1/persons/1/matches"),
     ],
 )
 def test_every_endpoint_needs_a_valid_token(client: httpx.Client, method: str, path: str) -> None:

@@ -1,17 +1,33 @@
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
 
 from hito import identity
-from hito.identity.schemas import DocumentCheckPublic, DocumentValidation
-from hito.web.deps import CurrentScope
+from hito.fields import MAX_ID
+from hito.identity.schemas import (
+    DocumentCheckPublic,
+    DocumentValidation,
+    PossibleMatches,
+    ReviewDecision,
+    ReviewFilters,
+    ReviewPage,
+    ReviewPublic,
+    ScreeningDecisionIn,
+    ScreeningDecisionPublic,
+    ScreeningRequest,
+    ScreeningResult,
+)
+from hito.web.deps import CurrentScope, SessionDep
 from hito.web.problems import documented
 
-router = APIRouter(prefix="/identity", tags=["identity"])
+router = APIRouter(tags=["identity"])
+RecordId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 @router.post(
-    "/documents/validate",
+    "/identity/documents/validate",
     response_model=DocumentCheckPublic,
     responses=documented(400, 401, 413, 422),
 )
@@ -19,3 +35,71 @@ def validate_document(data: DocumentValidation, scope: CurrentScope) -> Document
     """Is this document number valid? The normalised value, or which digit or field is wrong.
     An invalid number is a normal answer (200, `valid: false`), not an error."""
     return identity.validate_document(scope=scope, data=data)
+
+
+@router.post(
+    "/identity/screen",
+    response_model=ScreeningResult,
+    responses=documented(400, 401, 403, 413, 422),
+)
+def screen(data: ScreeningRequest, scope: CurrentScope, session: SessionDep) -> ScreeningResult:
+    """Screen a person against the alert lists you may read: scored, explained candidates.
+    Candidates a screener judged false positives for this person are left out (and counted)."""
+    result = identity.screen_person(session, scope=scope, request=data)
+    session.commit()  # the audit entry
+    return result
+
+
+@router.post(
+    "/identity/screen/decisions",
+    response_model=ScreeningDecisionPublic,
+    status_code=201,
+    responses=documented(400, 401, 403, 404, 413, 422),
+)
+def decide_screening(
+    data: ScreeningDecisionIn, scope: CurrentScope, session: SessionDep
+) -> ScreeningDecisionPublic:
+    """Remember a verdict (true hit / false positive) on one candidate for this person."""
+    decision = identity.decide_screening(session, scope=scope, data=data)
+    session.commit()
+    return decision
+
+
+@router.get(
+    "/persons/{person_id:int}/matches",
+    response_model=PossibleMatches,
+    responses=documented(401, 404, 409, 422),
+)
+def possible_matches(
+    person_id: RecordId,
+    scope: CurrentScope,
+    session: SessionDep,
+    limit: Annotated[int, Query(ge=1, le=50)] = 10,
+) -> PossibleMatches:
+    """Encounters, of either country, that may be this same person: each with its probability
+    and which fields agreed and how much each weighed."""
+    matches = identity.possible_matches(session, scope=scope, person_id=person_id, limit=limit)
+    session.commit()  # the audit entry
+    return matches
+
+
+@router.get("/identity/reviews", response_model=ReviewPage, responses=documented(401, 422))
+def list_reviews(
+    filters: Annotated[ReviewFilters, Query()], scope: CurrentScope, session: SessionDep
+) -> ReviewPage:
+    """Pairs in the uncertain band waiting for (or given) a reviewer's decision."""
+    page = identity.list_reviews(session, scope=scope, filters=filters)
+    session.commit()
+    return page
+
+
+@router.post(
+    "/identity/reviews",
+    response_model=ReviewPublic,
+    responses=documented(400, 401, 403, 404, 413, 422),
+)
+def decide_review(data: ReviewDecision, scope: CurrentScope, session: SessionDep) -> ReviewPublic:
+    """Decide match or non-match on a queued pair, or on any two persons you may see."""
+    review = identity.decide_review(session, scope=scope, data=data)
+    session.commit()
+    return review

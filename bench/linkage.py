@@ -1,0 +1,198 @@
+"""Linkage of two countries' registries: Hito's model against plain Splink, same data, same run.
+
+    .venv/bin/python bench/linkage.py                      # 1,600,000 × 700,000 (the diasporas)
+    .venv/bin/python bench/linkage.py --left 20000 --right 10000
+
+Prints, for each method, precision, recall and F1 against the generator's ground truth, wall
+time of the whole link (preparation, training, prediction, clustering) and peak memory of the
+process that ran it. "Plain Splink" is configured as Splink's own tutorials do: raw columns,
+out-of-the-box name and date-of-birth comparisons, blocking on name and date of birth, u by
+random sampling and m by EM.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import machine  # noqa: E402
+
+
+def generate(directory: Path, left: int, right: int, seed: int, noise: float) -> int:
+    from hito.identity.synthetic import Noise, registries
+
+    data = registries(left, right, seed=seed, noise=Noise().scaled(noise))
+    pq.write_table(pa.Table.from_pylist(data.left), directory / "left.parquet")
+    pq.write_table(pa.Table.from_pylist(data.right), directory / "right.parquet")
+    truth = sorted(data.truth)
+    pq.write_table(
+        pa.table({"id_left": [a for a, _ in truth], "id_right": [b for _, b in truth]}),
+        directory / "truth.parquet",
+    )
+    return len(truth)
+
+
+MEMORY_LIMIT = "3GB"  # DuckDB's share; the rest of the 6 GB budget is Python and Arrow
+
+
+def run_hito(directory: Path, threshold: float) -> pa.Table:
+    from hito.identity.linkage import link
+
+    outcome = link(
+        pq.read_table(directory / "left.parquet"),
+        pq.read_table(directory / "right.parquet"),
+        threshold=threshold,
+        one_to_one=True,
+        memory_limit=MEMORY_LIMIT,
+        progress=lambda step: print(f"  hito: {step}", file=sys.stderr, flush=True),
+    )
+    print(f"  hito: steps {outcome.timings}", file=sys.stderr)
+    return outcome.pairs
+
+
+def run_plain_splink(directory: Path, threshold: float) -> pa.Table:
+    import duckdb
+    import splink.comparison_library as cl
+    from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+
+    connection = duckdb.connect()
+    api = DuckDBAPI(connection)
+    frames = []
+    for side in ("left", "right"):
+        table = pq.read_table(directory / f"{side}.parquet")
+        connection.register(f"{side}_arrow", table)
+        # As in the tutorials: columns as delivered, lower-cased, empty strings as nulls.
+        connection.execute(
+            f"""create table registry_{side} as select id,
+                nullif(lower(given_names), '') as first_name,
+                nullif(lower(surnames), '') as surname,
+                nullif(birth_date, '') as dob,
+                nullif(sex, '') as sex,
+                nullif(nationality, '') as nationality,
+                nullif(document_number, '') as document_number
+            from {side}_arrow"""
+        ).fetchall()
+        frames.append(api.register(f"registry_{side}"))
+    settings = SettingsCreator(
+        link_type="link_only",
+        unique_id_column_name="id",
+        comparisons=[
+            cl.NameComparison("first_name"),
+            cl.NameComparison("surname"),
+            cl.DateOfBirthComparison("dob", input_is_string=True),
+            cl.ExactMatch("sex"),
+            cl.ExactMatch("nationality").configure(term_frequency_adjustments=True),
+            cl.LevenshteinAtThresholds("document_number", 2),
+        ],
+        blocking_rules_to_generate_predictions=[
+            block_on("first_name", "surname"),
+            block_on("surname", "dob"),
+            block_on("first_name", "dob"),
+            block_on("document_number"),
+        ],
+        retain_intermediate_calculation_columns=False,
+    )
+    linker = Linker(frames, settings, log_level=None)
+    linker.training.estimate_probability_two_random_records_match(
+        [block_on("first_name", "surname", "dob"), block_on("document_number")], recall=0.7
+    )
+    linker.training.estimate_u_using_random_sampling(max_pairs=1e6)
+    linker.training.estimate_parameters_using_expectation_maximisation(block_on("dob"))
+    linker.training.estimate_parameters_using_expectation_maximisation(
+        block_on("first_name", "surname")
+    )
+    predictions = linker.inference.predict(threshold_match_probability=threshold)
+    return connection.sql(
+        f"select id_l as id_left, id_r as id_right from {predictions.physical_name}"
+    ).to_arrow_table()
+
+
+def child(method: str, directory: Path, threshold: float) -> None:
+    import warnings
+
+    warnings.simplefilter("ignore")
+    started = time.perf_counter()
+    pairs = (run_hito if method == "hito" else run_plain_splink)(directory, threshold)
+    seconds = time.perf_counter() - started
+    truth = pq.read_table(directory / "truth.parquet")
+    found = set(
+        zip(pairs.column("id_left").to_pylist(), pairs.column("id_right").to_pylist(), strict=True)
+    )
+    true = set(
+        zip(truth.column("id_left").to_pylist(), truth.column("id_right").to_pylist(), strict=True)
+    )
+    hits = len(found & true)
+    precision = hits / len(found) if found else 0.0
+    recall = hits / len(true) if true else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if hits else 0.0
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024
+    print(
+        json.dumps(
+            {
+                "method": method,
+                "pairs": len(found),
+                "precision": precision,
+                "recall": recall,
+                "f1": f1,
+                "seconds": seconds,
+                "peak_gib": peak,
+            }
+        )
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--left", type=int, default=1_600_000)
+    parser.add_argument("--right", type=int, default=700_000)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--threshold", type=float, default=0.5)
+    parser.add_argument(
+        "--noise", type=float, default=1.0, help="scale of the registries' variations"
+    )
+    parser.add_argument("--methods", default="hito,plain-splink")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--data", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args.child, args.data, args.threshold)
+        return
+    print(f"machine: {machine()}")
+    with tempfile.TemporaryDirectory(prefix="hito-bench-") as tmp:
+        directory = Path(tmp)
+        started = time.perf_counter()
+        pairs = generate(directory, args.left, args.right, args.seed, args.noise)
+        print(
+            f"registries: {args.left:,} × {args.right:,} records, {pairs:,} true pairs "
+            f"(generated in {time.perf_counter() - started:.0f} s, seed {args.seed}, "
+            f"noise ×{args.noise})"
+        )
+        print(f"{'method':<14}{'precision':>10}{'recall':>9}{'F1':>9}{'time':>10}{'peak mem':>11}")
+        for method in args.methods.split(","):
+            done = subprocess.run(
+                [sys.executable, __file__, "--child", method, "--data", str(directory),
+                 "--threshold", str(args.threshold)],
+                capture_output=True, text=True, check=False,
+            )  # fmt: skip
+            if done.returncode != 0:
+                print(f"{method}: failed\n{done.stderr[-3000:]}")
+                continue
+            result = json.loads(done.stdout.strip().splitlines()[-1])
+            print(
+                f"{method:<14}{result['precision']:>10.4f}{result['recall']:>9.4f}"
+                f"{result['f1']:>9.4f}{result['seconds']:>9.1f}s{result['peak_gib']:>9.2f} GiB"
+            )
+
+
+if __name__ == "__main__":
+    main()

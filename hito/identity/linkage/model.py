@@ -1,0 +1,204 @@
+"""Hito's linkage model: comparisons and blocking designed for Hispanic and Creole names.
+
+Every level is built from Splink's portable level creators (or plain SQL that DuckDB and Spark
+both read), so the same settings run on either backend.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import splink.comparison_level_library as cll
+import splink.comparison_library as cl
+from splink import SettingsCreator, block_on
+
+# Uncertain band: pairs between these probabilities go to a reviewer.
+REVIEW_BAND = (0.30, 0.95)
+
+
+def _given_names() -> cl.CustomComparison:
+    return cl.CustomComparison(
+        output_column_name="given_names",
+        comparison_description="Given names, folded, particles removed",
+        comparison_levels=[
+            cll.NullLevel("g_all"),
+            cll.ExactMatchLevel("g_all").configure(
+                tf_adjustment_column="g_all", label_for_charts="all given names agree"
+            ),
+            cll.CustomLevel(
+                "g1_l = g1_r and (g2_l is null or g2_r is null)",
+                "first given name agrees, the other record has only one",
+            ),
+            cll.JaroWinklerLevel("g_all", 0.92).configure(
+                label_for_charts="given names nearly agree (typing slip)"
+            ),
+            cll.Or(cll.ExactMatchLevel("g1"), cll.ArrayIntersectLevel("g_tok", 1)).configure(
+                label_for_charts="one given name shared"
+            ),
+            cll.JaroWinklerLevel("g1", 0.80).configure(label_for_charts="first given name similar"),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def _surnames() -> cl.CustomComparison:
+    return cl.CustomComparison(
+        output_column_name="surnames",
+        comparison_description="Surnames: order, missing second, married name, typing slips",
+        comparison_levels=[
+            cll.NullLevel("s1"),
+            cll.ExactMatchLevel("s_all").configure(
+                tf_adjustment_column="s_all", label_for_charts="all surnames agree"
+            ),
+            cll.ColumnsReversedLevel("s1", "s2", symmetrical=True).configure(
+                label_for_charts="both surnames agree, swapped"
+            ),
+            cll.CustomLevel(
+                "s1_l = s1_r and (s2_l is null or s2_r is null)",
+                "first surname agrees, second missing on one side",
+            ).configure(tf_adjustment_column="s1"),
+            cll.ExactMatchLevel("s1").configure(
+                tf_adjustment_column="s1", label_for_charts="first surname agrees, second differs"
+            ),
+            cll.And(
+                cll.JaroWinklerLevel("s1", 0.90),
+                cll.Or(
+                    cll.JaroWinklerLevel("s2", 0.90),
+                    cll.CustomLevel("s2_l is null or s2_r is null"),
+                ),
+            ).configure(label_for_charts="surnames nearly agree (typing slip)"),
+            cll.ArrayIntersectLevel("s_tok", 1).configure(
+                label_for_charts="one surname shared (moved, missing or married name)"
+            ),
+            cll.JaroWinklerLevel("s_all", 0.85).configure(label_for_charts="surnames similar"),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def _birth_date() -> cl.CustomComparison:
+    return cl.CustomComparison(
+        output_column_name="birth_date",
+        comparison_description="Birth date: exact, swapped, partial, year only",
+        comparison_levels=[
+            cll.NullLevel("byear"),
+            cll.CustomLevel("dob_l = dob_r", "same date"),
+            cll.CustomLevel("dob_swap_l = dob_r", "day and month swapped"),
+            cll.CustomLevel(
+                "byear_l = byear_r and (bday_l is null or bday_r is null) "
+                "and (bmonth_l = bmonth_r or bmonth_l is null or bmonth_r is null)",
+                "partial dates agree (year, or year and month)",
+            ),
+            cll.CustomLevel(
+                "byear_l = byear_r and bmonth_l = bmonth_r", "same year and month, day differs"
+            ),
+            cll.CustomLevel(
+                "byear_l = byear_r and bday_l = bday_r", "same year and day, month differs"
+            ),
+            cll.CustomLevel("byear_l = byear_r", "same year"),
+            cll.CustomLevel("abs(byear_l - byear_r) <= 2", "years within 2"),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def _document() -> cl.CustomComparison:
+    return cl.CustomComparison(
+        output_column_name="document",
+        comparison_description="Document number (digits, leading zeros dropped)",
+        comparison_levels=[
+            cll.NullLevel("doc"),
+            cll.ExactMatchLevel("doc").configure(label_for_charts="same document number"),
+            cll.DamerauLevenshteinLevel("doc", 1).configure(
+                label_for_charts="document number one slip apart"
+            ),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def _exact(column: str, label: str) -> cl.CustomComparison:
+    return cl.CustomComparison(
+        output_column_name=column,
+        comparison_levels=[
+            cll.NullLevel(column),
+            cll.ExactMatchLevel(column).configure(label_for_charts=f"same {label}"),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def _extra(column: str) -> cl.CustomComparison:
+    name = f"x_{column}"
+    return cl.CustomComparison(
+        output_column_name=name,
+        comparison_description=f"Extra column {column}, compared as text",
+        comparison_levels=[
+            cll.NullLevel(name),
+            cll.ExactMatchLevel(name),
+            cll.JaroWinklerLevel(name, 0.9),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+BLOCKING_RULES: list[Any] = [
+    block_on("doc"),
+    # A slip in the document number: the rest of it and the birth year.
+    block_on("substr(doc, 1, 6)", "byear"),
+    block_on("substr(doc, -5)", "byear"),
+    # Same birth date and one name, in its place or moved between the surname columns.
+    block_on("dob", "g1_ph"),
+    block_on("dob", "s1_ph"),
+    block_on("dob", "s2_ph"),
+    "l.dob = r.dob and l.s1_ph = r.s2_ph",
+    "l.dob = r.dob and l.s2_ph = r.s1_ph",
+    "l.dob_swap = r.dob and l.g1_ph = r.g1_ph",
+    # Birth dates that disagree or are partial: the birth year and two names.
+    block_on("byear", "s1_ph", "s2_ph"),
+    block_on("byear", "g1_ph", "s1_ph"),
+    "l.s1_ph = r.s2_ph and l.s2_ph = r.s1_ph and l.g1_ph = r.g1_ph",
+    block_on("g1_ph", "s1_ph", "s2_ph"),
+    # No birth year on one side: names alone (one-sided filters keep the join small).
+    "l.byear is null and l.g1_ph = r.g1_ph and l.s1_ph = r.s1_ph",
+    "r.byear is null and l.g1_ph = r.g1_ph and l.s1_ph = r.s1_ph",
+    "l.byear is null and l.s1_ph = r.s1_ph and l.s2_ph = r.s2_ph",
+    "r.byear is null and l.s1_ph = r.s1_ph and l.s2_ph = r.s2_ph",
+]
+
+
+LinkType = Literal["link_only", "link_and_dedupe", "dedupe_only"]
+
+
+def settings(
+    link_type: LinkType, *, extra: tuple[str, ...] = (), blocking_rules: list[Any] | None = None
+) -> SettingsCreator:
+    comparisons: list[Any] = [
+        _given_names(),
+        _surnames(),
+        _birth_date(),
+        _document(),
+        _exact("sex", "sex"),
+        _exact("nat", "nationality"),
+        *[_extra(column) for column in extra],
+    ]
+    return SettingsCreator(
+        link_type=link_type,
+        unique_id_column_name="id",
+        comparisons=comparisons,
+        blocking_rules_to_generate_predictions=blocking_rules or BLOCKING_RULES,
+        retain_intermediate_calculation_columns=False,
+        retain_matching_columns=False,
+        additional_columns_to_retain=[],
+        max_iterations=20,
+        em_convergence=0.001,
+    )
+
+
+# Training: u by random sampling, m by EM in two sessions whose blocking leaves every
+# comparison trained at least once.
+EM_SESSIONS = [block_on("doc"), block_on("dob", "g1")]
+DETERMINISTIC_RULES: list[Any] = [
+    "l.doc = r.doc",
+    "l.dob = r.dob and l.s1 = r.s1 and l.g1 = r.g1",
+]

@@ -1,0 +1,385 @@
+"""Training, prediction, clustering and explanation with Splink, on DuckDB or Spark."""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+from splink import DuckDBAPI, Linker
+
+from hito.identity import prepare
+from hito.identity.linkage import model
+
+Progress = Callable[[str], None]
+logging.getLogger("splink").setLevel(logging.ERROR)
+# A level never seen among matches while training (or driven to 0 by EM) still gets this m,
+# so that one disagreeing field weighs at most ~13 bits against a pair instead of a veto.
+M_FLOOR = 1e-4
+
+
+@dataclass
+class Outcome:
+    """What a run produced: scored pairs (and clusters for dedupe), the trained model and what
+    could not be read."""
+
+    pairs: pa.Table  # id_left, id_right, match_probability, match_weight
+    model_json: dict[str, Any]
+    unreadable: dict[str, int]
+    records: dict[str, int]
+    clusters: pa.Table | None = None  # id, cluster_id
+    timings: dict[str, float] = field(default_factory=dict)
+    candidate_pairs: int = 0
+
+
+def connect(*, memory_limit: str | None = None, threads: int | None = None) -> Any:
+    connection = duckdb.connect()
+    if memory_limit:
+        _run(connection, f"set memory_limit = '{memory_limit}'")
+    if threads:
+        _run(connection, f"set threads = {int(threads)}")
+    _run(connection, f"set temp_directory = '{tempfile.gettempdir()}/hito-duckdb'")
+    _run(connection, "set preserve_insertion_order = false")
+    return connection
+
+
+def _run(connection: Any, sql: str) -> list[Any]:
+    return list(connection.execute(sql).fetchall())
+
+
+class _Clock:
+    def __init__(self, progress: Progress | None) -> None:
+        self.progress = progress or (lambda _: None)
+        self.timings: dict[str, float] = {}
+        self._start = time.perf_counter()
+        self._step = ""
+
+    def step(self, name: str) -> None:
+        now = time.perf_counter()
+        if self._step:
+            self.timings[self._step] = round(now - self._start, 2)
+        self._step, self._start = name, now
+        if name:
+            self.progress(name)
+
+
+def _prepare(connection: Any, tables: dict[str, pa.Table], extra: tuple[str, ...]) -> None:
+    prepare.install(connection)
+    for name, table in tables.items():
+        connection.register(f"{name}_raw", table)
+        _run(connection, prepare.prepare_sql(f"{name}_raw", name, extra=extra))
+        connection.unregister(f"{name}_raw")
+
+
+def _train(
+    linker: Linker,
+    api: Any,
+    tables: Sequence[Any],
+    *,
+    seed: int = 1,
+    explain: bool = False,
+) -> Linker:
+    """Train without labels; returns a linker holding the trained model with its m floor."""
+    training = linker.training
+    training.estimate_probability_two_random_records_match(model.DETERMINISTIC_RULES, recall=0.8)
+    training.estimate_u_using_random_sampling(max_pairs=2e6, seed=seed)
+    for rule in model.EM_SESSIONS:
+        training.estimate_parameters_using_expectation_maximisation(rule)
+    trained = floor_m(linker.misc.save_model_to_json())
+    if explain:
+        trained["retain_intermediate_calculation_columns"] = True
+    inputs = [api.register(table) for table in tables]
+    return Linker(inputs if len(inputs) > 1 else inputs[0], trained, log_level=None)
+
+
+def floor_m(model_json: dict[str, Any]) -> dict[str, Any]:
+    """The model with every untrained or vanishing m raised to M_FLOOR, then renormalised."""
+    result = json.loads(json.dumps(model_json))
+    for comparison in result["comparisons"]:
+        levels = [lv for lv in comparison["comparison_levels"] if not lv.get("is_null_level")]
+        values = [lv.get("m_probability") for lv in levels]
+        values = [M_FLOOR if (m is None or m < M_FLOOR) else m for m in values]
+        total = sum(values)
+        for level, value in zip(levels, values, strict=True):
+            level["m_probability"] = value / total
+    return result
+
+
+def _pairs(connection: Any, table: str, threshold: float, *, one_to_one: bool = False) -> pa.Table:
+    source = table
+    if one_to_one:
+        # Each record keeps only its best link, and only when it is the other's best too
+        # (ties broken by id): for registries without duplicates inside them.
+        source = f"""(
+            select * from (
+                select *,
+                    row_number() over (
+                        partition by id_l order by match_weight desc, id_r) as rank_l,
+                    row_number() over (
+                        partition by id_r order by match_weight desc, id_l) as rank_r
+                from {table} where match_probability >= {float(threshold)}
+            ) where rank_l = 1 and rank_r = 1
+        )"""
+    return connection.sql(
+        f"select id_l as id_left, id_r as id_right, match_probability, match_weight "
+        f"from {source} where match_probability >= {float(threshold)} "
+        f"order by match_probability desc, id_l, id_r"
+    ).to_arrow_table()
+
+
+def link(
+    left: pa.Table,
+    right: pa.Table,
+    *,
+    threshold: float = 0.5,
+    extra: Sequence[str] = (),
+    progress: Progress | None = None,
+    memory_limit: str | None = None,
+    one_to_one: bool = False,
+    spark: Any | None = None,
+) -> Outcome:
+    """Pairs of records, one from each table, that are the same person, at or above
+    `threshold`; the model is trained on these two tables without labels. With `one_to_one`,
+    a record links to at most one of the other table (its mutual best match).
+
+    With a `spark` session, training and prediction run on Splink's Spark backend with the
+    same settings (preparation stays in DuckDB, which hands Spark Parquet files)."""
+    clock = _Clock(progress)
+    connection = connect(memory_limit=memory_limit)
+    clock.step("preparing")
+    _prepare(connection, {"hito_left": left, "hito_right": right}, tuple(extra))
+    unreadable = _sum(
+        prepare.unreadable_counts(connection, "hito_left"),
+        prepare.unreadable_counts(connection, "hito_right"),
+    )
+    with tempfile.TemporaryDirectory(prefix="hito-link-") as folder:
+        api: Any
+        inputs: list[Any]
+        if spark is not None:
+            from hito.identity.linkage.spark import spark_inputs
+
+            api, inputs = spark_inputs(connection, spark, ["hito_left", "hito_right"], folder)
+        else:
+            api, inputs = DuckDBAPI(connection), ["hito_left", "hito_right"]
+        linker = Linker(
+            [api.register(table) for table in inputs],
+            model.settings("link_only", extra=tuple(extra)),
+            log_level=None,
+        )
+        clock.step("training")
+        linker = _train(linker, api, inputs)
+        clock.step("predicting")
+        predictions = linker.inference.predict(threshold_match_probability=threshold)
+        table = predictions.physical_name
+        if spark is not None:
+            from hito.identity.linkage.spark import fetch_predictions
+
+            table = fetch_predictions(connection, predictions, folder)
+        pairs = _pairs(connection, table, threshold, one_to_one=one_to_one)
+    clock.step("")
+    return Outcome(
+        pairs=pairs,
+        model_json=linker.misc.save_model_to_json(),
+        unreadable=unreadable,
+        records={"left": left.num_rows, "right": right.num_rows},
+        timings=clock.timings,
+        candidate_pairs=pairs.num_rows,
+    )
+
+
+def dedupe(
+    table: pa.Table,
+    *,
+    threshold: float = 0.5,
+    extra: Sequence[str] = (),
+    progress: Progress | None = None,
+    must_link: Sequence[tuple[str, str]] = (),
+    cannot_link: Sequence[tuple[str, str]] = (),
+    pairs_from: float | None = None,
+    explain_pairs: bool = False,
+) -> Outcome:
+    """Clusters of records that are the same person, joined at `threshold`. Reviewers'
+    decisions win over the model: `must_link` pairs are joined, `cannot_link` pairs never.
+    Pairs are returned from `pairs_from` (default: the threshold), with each field's level
+    and weight when `explain_pairs`."""
+    clock = _Clock(progress)
+    connection = connect()
+    clock.step("preparing")
+    _prepare(connection, {"hito_records": table}, tuple(extra))
+    unreadable = prepare.unreadable_counts(connection, "hito_records")
+    api = DuckDBAPI(connection)
+    linker = Linker(
+        api.register("hito_records"),
+        model.settings("dedupe_only", extra=tuple(extra)),
+        log_level=None,
+    )
+    clock.step("training")
+    linker = _train(linker, api, ["hito_records"], explain=explain_pairs)
+    clock.step("predicting")
+    lowest = min(threshold, pairs_from if pairs_from is not None else threshold)
+    predictions = linker.inference.predict(threshold_match_probability=lowest)
+    _apply_decisions(connection, predictions.physical_name, must_link, cannot_link)
+    clock.step("clustering")
+    clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(
+        predictions, threshold_match_probability=threshold
+    )
+    cluster_table = connection.sql(
+        f"select id, cluster_id from {clusters.physical_name} order by cluster_id, id"
+    ).to_arrow_table()
+    pairs = _pairs(connection, predictions.physical_name, lowest)
+    if explain_pairs:
+        pairs = _with_fields(connection, predictions.physical_name, lowest, linker)
+    clock.step("")
+    return Outcome(
+        pairs=pairs,
+        model_json=linker.misc.save_model_to_json(),
+        unreadable=unreadable,
+        records={"records": table.num_rows},
+        clusters=cluster_table,
+        timings=clock.timings,
+    )
+
+
+def _with_fields(connection: Any, table: str, threshold: float, linker: Linker) -> pa.Table:
+    """The pairs with a `fields` column: JSON of each comparison's level and weight."""
+    model_json = linker.misc.save_model_to_json()
+    labels = _level_labels(model_json)
+    rows = connection.sql(
+        f"select * from {table} where match_probability >= {float(threshold)} "
+        f"order by match_probability desc, id_l, id_r"
+    ).to_arrow_table()
+    out: dict[str, list[Any]] = {
+        "id_left": [], "id_right": [], "match_probability": [], "match_weight": [], "fields": [],
+    }  # fmt: skip
+    for row in rows.to_pylist():
+        out["id_left"].append(row["id_l"])
+        out["id_right"].append(row["id_r"])
+        out["match_probability"].append(row["match_probability"])
+        out["match_weight"].append(row["match_weight"])
+        out["fields"].append(json.dumps(_fields(row, labels), ensure_ascii=False))
+    return pa.table(out)
+
+
+def _fields(
+    row: dict[str, Any], levels: dict[str, dict[int, tuple[str, float]]]
+) -> list[dict[str, Any]]:
+    """Each comparison's level and weight, from its gamma column (score_pairs) or, where
+    predict gives only the weight (mw_ columns), from the level of that weight."""
+    fields = []
+    for name, by_gamma in levels.items():
+        gamma = row.get(f"gamma_{name}")
+        if gamma is not None:
+            label, weight = by_gamma.get(gamma, (str(gamma), 0.0))
+        elif f"mw_{name}" in row and row[f"mw_{name}"] is not None:
+            weight = round(row[f"mw_{name}"], 2)
+            label = min(by_gamma.values(), key=lambda lw: abs(lw[1] - weight))[0]
+            weight = round(weight + (row.get(f"mw_tf_adj_{name}") or 0.0), 2)
+        else:
+            continue
+        fields.append({"field": name, "level": label, "weight": weight})
+    return fields
+
+
+def _apply_decisions(
+    connection: Any,
+    table: str,
+    must_link: Sequence[tuple[str, str]],
+    cannot_link: Sequence[tuple[str, str]],
+) -> None:
+    for low, high in cannot_link:
+        _run(
+            connection,
+            f"update {table} set match_probability = 0, match_weight = -100 "
+            f"where (id_l = '{_esc(low)}' and id_r = '{_esc(high)}') "
+            f"or (id_l = '{_esc(high)}' and id_r = '{_esc(low)}')",
+        )
+    for low, high in must_link:
+        _run(
+            connection,
+            f"delete from {table} where (id_l = '{_esc(low)}' and id_r = '{_esc(high)}') "
+            f"or (id_l = '{_esc(high)}' and id_r = '{_esc(low)}')",
+        )
+        _run(
+            connection,
+            f"insert into {table} (id_l, id_r, match_probability, match_weight) "
+            f"values ('{_esc(low)}', '{_esc(high)}', 1.0, 100)",
+        )
+
+
+def _esc(value: str) -> str:
+    return str(value).replace("'", "''")
+
+
+def _sum(*counts: dict[str, int]) -> dict[str, int]:
+    total: dict[str, int] = {}
+    for count in counts:
+        for key, value in count.items():
+            total[key] = total.get(key, 0) + value
+    return total
+
+
+def explain(
+    model_json: dict[str, Any], left: list[dict[str, Any]], right: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Score every left × right pair with a trained model and say, for each, which fields
+    agreed at which level and how much each weighed (log2 Bayes factor)."""
+    settings = json.loads(json.dumps(model_json))
+    settings["retain_intermediate_calculation_columns"] = True
+    settings["retain_matching_columns"] = True
+    settings["link_type"] = "link_only"
+    # Term frequencies of a handful of records would mislead: score without them.
+    for comparison in settings["comparisons"]:
+        for level in comparison["comparison_levels"]:
+            level.pop("tf_adjustment_column", None)
+            level.pop("tf_adjustment_weight", None)
+    connection = connect()
+    _prepare(
+        connection,
+        {"hito_l": pa.Table.from_pylist(left), "hito_r": pa.Table.from_pylist(right)},
+        (),
+    )
+    api = DuckDBAPI(connection)
+    linker = Linker([api.register("hito_l"), api.register("hito_r")], settings, log_level=None)
+    scored = linker.inference.score_pairs(
+        _records(connection, "hito_l"), _records(connection, "hito_r")
+    )
+    rows = connection.sql(f"select * from {scored.physical_name}").to_arrow_table()
+    labels = _level_labels(model_json)
+    return [
+        {
+            "id_left": row["id_l"],
+            "id_right": row["id_r"],
+            "match_probability": row["match_probability"],
+            "match_weight": row["match_weight"],
+            "fields": _fields(row, labels),
+        }
+        for row in rows.to_pylist()
+    ]
+
+
+def _records(connection: Any, table: str) -> list[dict[str, Any]]:
+    return list(connection.sql(f"select * from {table}").to_arrow_table().to_pylist())
+
+
+def _level_labels(model_json: dict[str, Any]) -> dict[str, dict[int, tuple[str, float]]]:
+    """comparison → {gamma: (label, weight)}, the weight being the level's log2(m/u) without
+    term-frequency adjustment. Splink numbers levels from the last (0) upwards; null is -1."""
+    labels: dict[str, dict[int, tuple[str, float]]] = {}
+    for comparison in model_json["comparisons"]:
+        name = comparison["output_column_name"]
+        levels = [lv for lv in comparison["comparison_levels"] if not lv.get("is_null_level")]
+        mapping: dict[int, tuple[str, float]] = {-1: ("missing on one side", 0.0)}
+        for index, level in enumerate(levels):
+            m, u = level.get("m_probability"), level.get("u_probability")
+            weight = round(math.log2(m / u), 2) if m and u else 0.0
+            label = level.get("label_for_charts") or level["sql_condition"]
+            mapping[len(levels) - 1 - index] = (label, weight)
+        labels[name] = mapping
+    return labels

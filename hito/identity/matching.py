@@ -1,0 +1,326 @@
+"""Linkage inside the platform: person identities, possible matches, and the review queue.
+
+`link_persons` trains a model on the node's person encounters (both countries' records that the
+node holds), clusters them into identities and queues the uncertain pairs for review; reviewers'
+decisions are kept and win over the model in every later run. `possible_matches` scores one
+person against the candidates the caller may see, with the latest model.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import pyarrow as pa
+from sqlalchemy import and_, delete, false, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from hito import audit
+from hito.auth.scope import Scope
+from hito.db import utcnow
+from hito.exc import Conflict, InvalidInput, NotFound
+from hito.identity.models import LinkageModel, LinkReview, PersonIdentity, ReviewStatus
+from hito.identity.schemas import (
+    MatchField,
+    PossibleMatch,
+    PossibleMatches,
+    ReviewDecision,
+    ReviewFilters,
+    ReviewPage,
+    ReviewPublic,
+)
+from hito.people.models import DocumentCheckStatus, IdentityDocument, Person
+from hito.people.schemas import format_birth_date
+
+CANDIDATE_LIMIT = 500
+
+
+def person_standard(person: Person) -> dict[str, Any]:
+    """A person encounter in the standard linkage columns (a valid document first)."""
+    documents = sorted(
+        person.documents, key=lambda d: d.check_status is not DocumentCheckStatus.valid
+    )
+    document = documents[0] if documents else None
+    return {
+        "id": str(person.id),
+        "given_names": person.given_names,
+        "surnames": " ".join(s for s in (person.surname_1, person.surname_2) if s) or None,
+        "birth_date": format_birth_date(person.birth_date, person.birth_date_precision),
+        "sex": person.sex.value if person.sex.value in ("female", "male") else None,
+        "nationality": person.nationality,
+        "document_type": document.type.value if document else None,
+        "document_number": (document.normalized or document.number) if document else None,
+    }
+
+
+def _pair(a: int, b: int) -> tuple[int, int]:
+    return (a, b) if a < b else (b, a)
+
+
+def link_persons(
+    session: Session, *, scope: Scope, progress: Callable[[str], None] | None = None
+) -> dict[str, int]:
+    """Train on every person of the node, cluster, and queue the uncertain pairs."""
+    from hito.identity.linkage import REVIEW_BAND, dedupe
+
+    scope.require("admin")
+    persons = list(session.scalars(select(Person).where(scope.visible(Person))))
+    if len(persons) < 2:
+        raise InvalidInput("linkage needs at least two person encounters")
+    decided = session.execute(
+        select(LinkReview.person_low_id, LinkReview.person_high_id, LinkReview.status).where(
+            LinkReview.status != ReviewStatus.pending
+        )
+    ).all()
+    outcome = dedupe(
+        pa.Table.from_pylist([person_standard(p) for p in persons]),
+        threshold=REVIEW_BAND[1],
+        pairs_from=REVIEW_BAND[0],
+        explain_pairs=True,
+        progress=progress,
+        must_link=[(str(a), str(b)) for a, b, s in decided if s == ReviewStatus.match],
+        cannot_link=[(str(a), str(b)) for a, b, s in decided if s == ReviewStatus.non_match],
+    )
+    versions = sorted((p.id, p.version) for p in persons)
+    model = LinkageModel(
+        node=scope.node,
+        record_count=len(persons),
+        training_fingerprint=hashlib.sha256(json.dumps(versions).encode()).hexdigest(),
+        training_ids=json.dumps([pid for pid, _ in versions]),
+        model_json=json.dumps(outcome.model_json, ensure_ascii=False),
+    )
+    session.add(model)
+    session.flush()
+    assert outcome.clusters is not None
+    session.execute(delete(PersonIdentity))
+    ids = outcome.clusters.column("id").to_pylist()
+    clusters = outcome.clusters.column("cluster_id").to_pylist()
+    identity_of: dict[str, int] = {}
+    for person_id, cluster in zip(ids, clusters, strict=True):
+        identity_of.setdefault(str(cluster), int(person_id))  # the cluster's lowest id
+    session.add_all(
+        PersonIdentity(
+            person_id=int(person_id), identity_id=identity_of[str(cluster)], model_id=model.id
+        )
+        for person_id, cluster in zip(ids, clusters, strict=True)
+    )
+    existing = {(r.person_low_id, r.person_high_id): r for r in session.scalars(select(LinkReview))}
+    queued = 0
+    for row in outcome.pairs.to_pylist():
+        if row["match_probability"] >= REVIEW_BAND[1]:
+            continue
+        key = _pair(int(row["id_left"]), int(row["id_right"]))
+        review = existing.get(key)
+        if review is not None and review.status is not ReviewStatus.pending:
+            continue
+        if review is None:
+            review = LinkReview(person_low_id=key[0], person_high_id=key[1])
+            session.add(review)
+        review.match_probability = row["match_probability"]
+        review.match_weight = row["match_weight"]
+        review.explanation = row["fields"]
+        queued += 1
+    session.flush()
+    audit.record(
+        session,
+        scope=scope,
+        action="identity.link",
+        object_type="linkage_model",
+        object_ids=[model.id],
+        detail={"persons": len(persons), "queued": queued},
+    )
+    return {
+        "model_id": model.id,
+        "persons": len(persons),
+        "identities": len(identity_of),
+        "queued_for_review": queued,
+    }
+
+
+def latest_model(session: Session) -> LinkageModel:
+    model = session.scalar(select(LinkageModel).order_by(LinkageModel.id.desc()).limit(1))
+    if model is None:
+        raise Conflict(
+            "no linkage model has been trained on this node yet; "
+            "an administrator runs `hito identity link-persons`"
+        )
+    return model
+
+
+def _candidates(session: Session, scope: Scope, person: Person) -> Sequence[Person]:
+    """Encounters sharing a document, a birth year (±1) or a surname with the person."""
+    conditions: list[Any] = []
+    numbers = [d.normalized for d in person.documents if d.normalized]
+    if numbers:
+        conditions.append(
+            Person.id.in_(
+                select(IdentityDocument.person_id).where(IdentityDocument.normalized.in_(numbers))
+            )
+        )
+    if person.birth_date is not None:
+        year = person.birth_date.year
+        conditions.append(
+            Person.birth_date.between(dt.date(year - 1, 1, 1), dt.date(year + 1, 12, 31))
+        )
+    for surname in (person.surname_1, person.surname_2):
+        if surname:
+            conditions.append(Person.surname_1 == surname)
+            conditions.append(Person.surname_2 == surname)
+    if not conditions:
+        return []
+    return list(
+        session.scalars(
+            select(Person)
+            .where(Person.id != person.id, scope.visible(Person), or_(*conditions))
+            .order_by(Person.id.desc())
+            .limit(CANDIDATE_LIMIT)
+        )
+    )
+
+
+def possible_matches(
+    session: Session, *, scope: Scope, person_id: int, limit: int = 10, floor: float = 0.05
+) -> PossibleMatches:
+    from hito.identity.linkage import explain
+
+    person = session.scalar(select(Person).where(Person.id == person_id, scope.visible(Person)))
+    if person is None:
+        raise NotFound(f"person {person_id} not found")
+    model = latest_model(session)
+    candidates = _candidates(session, scope, person)
+    scored = []
+    if candidates:
+        scored = explain(
+            json.loads(model.model_json),
+            [person_standard(person)],
+            [person_standard(c) for c in candidates],
+        )
+    scored = [s for s in scored if s["match_probability"] >= floor]
+    scored.sort(key=lambda s: -s["match_weight"])
+    scored = scored[:limit]
+    by_id = {c.id: c for c in candidates}
+    matched = [int(s["id_right"]) for s in scored]
+    reviews = {
+        (r.person_low_id, r.person_high_id): r.status
+        for r in session.scalars(
+            select(LinkReview).where(
+                or_(*[_pair_clause(person.id, other) for other in matched] or [false()])
+            )
+        )
+    }
+    audit.record(
+        session,
+        scope=scope,
+        action="person.match",
+        object_type="person",
+        object_ids=[person.id, *matched],
+        detail={"model_id": model.id, "protection": False},
+    )
+    return PossibleMatches(
+        person_id=person.id,
+        model_id=model.id,
+        candidates_scored=len(candidates),
+        items=[
+            PossibleMatch(
+                person_id=int(s["id_right"]),
+                match_probability=round(s["match_probability"], 6),
+                match_weight=round(s["match_weight"], 2),
+                fields=[MatchField(**f) for f in s["fields"]],
+                origin_node=by_id[int(s["id_right"])].origin_node,
+                reviewed=reviews.get(_pair(person.id, int(s["id_right"]))),
+            )
+            for s in scored
+        ],
+    )
+
+
+def _pair_clause(a: int, b: int) -> Any:
+    low, high = _pair(a, b)
+    return and_(LinkReview.person_low_id == low, LinkReview.person_high_id == high)
+
+
+def _review_public(review: LinkReview) -> ReviewPublic:
+    return ReviewPublic(
+        id=review.id,
+        person_ids=[review.person_low_id, review.person_high_id],
+        match_probability=round(review.match_probability, 6),
+        match_weight=round(review.match_weight, 2),
+        fields=[MatchField(**f) for f in json.loads(review.explanation or "[]")],
+        status=review.status,
+        decided_at=review.decided_at,
+        note=review.note,
+    )
+
+
+def list_reviews(session: Session, *, scope: Scope, filters: ReviewFilters) -> ReviewPage:
+    """Queued pairs whose two persons the caller may both see."""
+    low, high = aliased(Person), aliased(Person)
+    query = (
+        select(LinkReview)
+        .join(low, low.id == LinkReview.person_low_id)
+        .join(high, high.id == LinkReview.person_high_id)
+        .where(LinkReview.status == filters.status, scope.visible(low), scope.visible(high))
+    )
+    if filters.cursor:
+        if not filters.cursor.isdigit() or len(filters.cursor) > 18:
+            raise InvalidInput("cursor is not one this server gave out")
+        query = query.where(LinkReview.id < int(filters.cursor))
+    rows = list(session.scalars(query.order_by(LinkReview.id.desc()).limit(filters.limit + 1)))
+    more = len(rows) > filters.limit
+    rows = rows[: filters.limit]
+    if rows:
+        audit.record(
+            session,
+            scope=scope,
+            action="identity.review.read",
+            object_type="link_review",
+            object_ids=[r.id for r in rows],
+        )
+    return ReviewPage(
+        items=[_review_public(r) for r in rows],
+        next_cursor=str(rows[-1].id) if more else None,
+    )
+
+
+def decide_review(session: Session, *, scope: Scope, data: ReviewDecision) -> ReviewPublic:
+    """Store a reviewer's match / non-match; later runs respect it."""
+    scope.require("write")
+    if data.review_id is not None:
+        review = session.get(LinkReview, data.review_id)
+        if review is None:
+            raise NotFound(f"review {data.review_id} not found")
+        pair = (review.person_low_id, review.person_high_id)
+    else:
+        assert data.person_ids is not None
+        pair = _pair(*data.person_ids)
+        review = session.scalar(select(LinkReview).where(_pair_clause(*pair)))
+    visible = set(
+        session.scalars(select(Person.id).where(Person.id.in_(pair), scope.visible(Person)))
+    )
+    if visible != set(pair):
+        what = (
+            f"review {data.review_id}" if data.review_id else f"person {min(set(pair) - visible)}"
+        )
+        raise NotFound(f"{what} not found")
+    if review is None:
+        review = LinkReview(
+            person_low_id=pair[0], person_high_id=pair[1], match_probability=0.0, match_weight=0.0
+        )
+        session.add(review)
+    review.status = ReviewStatus(data.decision)
+    review.note = data.note
+    review.decided_by_id = scope.user_id
+    review.decided_at = utcnow()
+    session.flush()
+    audit.record(
+        session,
+        scope=scope,
+        action="identity.review.decide",
+        object_type="link_review",
+        object_ids=[review.id],
+        detail={"decision": data.decision, "persons": list(pair)},
+    )
+    return _review_public(review)

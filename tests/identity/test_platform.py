@@ -1,0 +1,272 @@
+"""Linkage inside the platform: possible matches across both countries, the review queue,
+and alert screening, each scoped by who asks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import httpx
+import pyarrow as pa
+import pytest
+from sqlalchemy.orm import Session, sessionmaker
+
+from hito import identity, people
+from hito.agencies import agency_by_code
+from hito.auth import Role, Scope, unrestricted
+from hito.identity.models import AlertKind
+from hito.identity.synthetic import Noise, Population, record
+from hito.people import PersonCreate
+from hito.records import SharingLevel
+
+Login = Callable[[str], httpx.Client]
+
+
+def agency_scope(session: Session, code: str) -> Scope:
+    agency = agency_by_code(session, code=code)
+    return Scope(
+        user_id=None,
+        username=f"test:{code}",
+        agency_code=code,
+        agency_kind=agency.kind,
+        country=agency.country,
+        roles=frozenset({Role.admin}),
+        node="CL",
+    )
+
+
+def _person(row: dict[str, str], level: str) -> PersonCreate:
+    names = row["surnames"].split(" ", 1)
+    documents = []
+    if row["document_number"]:
+        documents = [{"type": row["document_type"], "number": row["document_number"]}]
+    return PersonCreate.model_validate(
+        {
+            "given_names": row["given_names"],
+            "surname_1": names[0] or None,
+            "surname_2": names[1] if len(names) > 1 else None,
+            "birth_date": row["birth_date"] or None,
+            "sex": {"F": "female", "M": "male"}.get(row["sex"], "unknown"),
+            "nationality": row["nationality"],
+            "encountered_at": "2025-11-20T10:00:00-03:00",
+            "documents": documents,
+            "sharing_level": level,
+        }
+    )
+
+
+@pytest.fixture
+def encounters(sessions: sessionmaker[Session]) -> dict[str, int]:
+    """150 people met in Chile (binational) and 150 in Peru, 60 of them met in both; plus one
+    person Peru met and kept national, whose Chilean encounter is the `secret` twin."""
+    population = Population(21)
+    rng = population.rng
+    crowd = population.people(241)
+    chile = [record(rng, p, Noise().scaled(0.5), f"cl{i}") for i, p in enumerate(crowd[:150])]
+    peru = [record(rng, p, Noise().scaled(0.5), f"pe{i}") for i, p in enumerate(crowd[90:240])]
+    secret = {
+        "given_names": "Yusmary Andreína", "surnames": "Colmenares Añez",
+        "birth_date": "1991-02-17", "sex": "F", "nationality": "VE",
+        "document_type": "ve-cedula", "document_number": "V-19.876.543",
+    }  # fmt: skip
+    with sessions() as session:
+        cl = agency_scope(session, "CL-PDI")
+        pe = agency_scope(session, "PE-MIGRACIONES")
+        made_cl = people.create_persons(
+            session, scope=cl, people=[_person(r, "binational") for r in chile]
+        )
+        made_pe = people.create_persons(
+            session, scope=pe, people=[_person(r, "binational") for r in peru]
+        )
+        (cl_twin,) = people.create_persons(
+            session, scope=cl, people=[_person({**secret, "surnames": "Colmenares"}, "binational")]
+        )
+        (pe_twin,) = people.create_persons(session, scope=pe, people=[_person(secret, "national")])
+        session.commit()
+        ids = {
+            "shared_cl": made_cl[100].id,  # crowd[100], also met in Peru as peru[10]
+            "shared_pe": made_pe[10].id,
+            "cl_twin": cl_twin.id,
+            "pe_twin": pe_twin.id,
+        }
+        summary = identity.link_persons(session, scope=unrestricted("CL"))
+        session.commit()
+    assert summary["persons"] == 302
+    assert 230 <= summary["identities"] <= 250  # 241 people, give or take the uncertain ones
+    return ids
+
+
+def test_possible_matches_find_the_other_countrys_encounter(
+    login: Login, encounters: dict[str, int]
+) -> None:
+    reply = login("cl.operator").get(f"/api/v1/persons/{encounters['shared_cl']}/matches")
+    assert reply.status_code == 200, reply.text
+    body = reply.json()
+    best = body["items"][0]
+    assert best["person_id"] == encounters["shared_pe"]
+    assert best["origin_node"] == "PE" and best["match_probability"] > 0.9
+    fields = {f["field"]: f for f in best["fields"]}
+    assert {"given_names", "surnames", "birth_date", "document"} <= set(fields)
+    assert fields["given_names"]["weight"] > 0, best
+
+
+def test_possible_matches_never_show_what_was_not_shared(
+    login: Login, encounters: dict[str, int]
+) -> None:
+    cl_sees = login("cl.operator").get(f"/api/v1/persons/{encounters['cl_twin']}/matches")
+    assert encounters["pe_twin"] not in [m["person_id"] for m in cl_sees.json()["items"]]
+    pe_sees = login("pe.supervisor").get(f"/api/v1/persons/{encounters['pe_twin']}/matches")
+    assert encounters["cl_twin"] in [m["person_id"] for m in pe_sees.json()["items"]]
+    hidden = login("cl.operator").get(f"/api/v1/persons/{encounters['pe_twin']}/matches")
+    assert hidden.status_code == 404
+
+
+def test_matches_need_a_trained_model(login: Login) -> None:
+    created = login("cl.operator").post(
+        "/api/v1/persons",
+        json={"given_names": "Ana", "encountered_at": "2025-11-20T10:00:00-03:00"},
+    )
+    reply = login("cl.operator").get(f"/api/v1/persons/{created.json()['id']}/matches")
+    assert reply.status_code == 409
+    assert "hito identity link-persons" in reply.json()["detail"]
+
+
+def test_review_decisions_are_kept_and_respected_by_later_runs(
+    login: Login, encounters: dict[str, int], sessions: sessionmaker[Session]
+) -> None:
+    reviewer = login("cl.pdi")
+    pending = reviewer.get("/api/v1/identity/reviews").json()["items"]
+    for item in pending:
+        assert 0.3 <= item["match_probability"] < 0.95
+        assert item["fields"] and item["status"] == "pending"
+    # a decision on any two persons one may see, here the shared pair: not the same person
+    decided = reviewer.post(
+        "/api/v1/identity/reviews",
+        json={
+            "person_ids": [encounters["shared_cl"], encounters["shared_pe"]],
+            "decision": "non_match",
+            "note": "Huellas distintas",
+        },
+    )
+    assert decided.status_code == 200, decided.text
+    assert decided.json()["status"] == "non_match"
+    with sessions() as session:
+        identity.link_persons(session, scope=unrestricted("CL"))
+        session.commit()
+        from sqlalchemy import select
+
+        from hito.identity.models import PersonIdentity
+
+        rows = session.execute(select(PersonIdentity.person_id, PersonIdentity.identity_id))
+        clusters = {person_id: identity_id for person_id, identity_id in rows}
+    assert clusters[encounters["shared_cl"]] != clusters[encounters["shared_pe"]]
+    done = reviewer.get("/api/v1/identity/reviews", params={"status": "non_match"}).json()
+    assert [r["note"] for r in done["items"]] == ["Huellas distintas"]
+    # a pair one cannot see both sides of is not found, whatever it holds
+    refused = login("cl.operator").post(
+        "/api/v1/identity/reviews",
+        json={"person_ids": [encounters["cl_twin"], encounters["pe_twin"]], "decision": "match"},
+    )
+    assert refused.status_code == 404
+    viewer = login("cl.viewer").post(
+        "/api/v1/identity/reviews",
+        json={
+            "person_ids": [encounters["shared_cl"], encounters["shared_pe"]],
+            "decision": "match",
+        },
+    )
+    assert viewer.status_code == 403
+
+
+@pytest.fixture
+def alert_lists(sessions: sessionmaker[Session]) -> None:
+    wanted = pa.Table.from_pylist(
+        [
+            {"id": "1", "given_names": "Yorman José", "surnames": "Briceño Marcano",
+             "birth_date": "1988-06-02", "sex": "M", "nationality": "VE",
+             "document_type": "ve-cedula", "document_number": "V-17.222.333",
+             "reference": "OA-2025-118"},
+            {"id": "2", "given_names": "Luis", "surnames": "Quintero Rojas",
+             "birth_date": "1979", "sex": "M", "nationality": "CO", "document_type": None,
+             "document_number": None, "reference": "OA-2025-140"},
+        ]
+    )  # fmt: skip
+    stolen = pa.Table.from_pylist(
+        [{"id": "9", "document_type": "passport", "document_number": "VE1234567"}]
+    )
+    with sessions() as session:
+        pdi = agency_scope(session, "CL-PDI")
+        identity.load_alerts(
+            session, scope=pdi, table=wanted, list_name="PDI órdenes de detención",
+            kind=AlertKind.wanted_person, sharing_level=SharingLevel.national,
+        )  # fmt: skip
+        identity.load_alerts(
+            session, scope=pdi, table=stolen, list_name="Documentos robados",
+            kind=AlertKind.stolen_document, sharing_level=SharingLevel.binational,
+        )  # fmt: skip
+        session.commit()
+
+
+SUSPECT = {
+    "given_names": "YORMAN",
+    "surnames": "BRICENO MARCANO",
+    "birth_date": "1988-02-06",
+    "sex": "male",
+    "nationality": "VE",
+}
+
+
+def test_screening_finds_and_explains_a_wanted_person(login: Login, alert_lists: None) -> None:
+    reply = login("cl.operator").post("/api/v1/identity/screen", json=SUSPECT)
+    assert reply.status_code == 200, reply.text
+    body = reply.json()
+    (hit,) = body["candidates"]
+    assert hit["entry"]["reference"] == "OA-2025-118" and hit["reason"] == "person"
+    levels = {f["field"]: f["level"] for f in hit["fields"]}
+    assert levels["birth_date"] == "day and month swapped"
+    assert levels["given_names"].startswith("first given name agrees")
+    assert body["suppressed_false_positives"] == 0
+
+
+def test_a_listed_document_is_a_hit_by_number(login: Login, alert_lists: None) -> None:
+    person = {
+        "given_names": "Ana",
+        "surnames": "Paz",
+        "documents": [{"type": "passport", "number": "ve 1234567"}],
+    }
+    for username in ("cl.operator", "pe.operator"):  # the stolen list is binational
+        (hit,) = login(username).post("/api/v1/identity/screen", json=person).json()["candidates"]
+        assert (hit["reason"], hit["entry"]["kind"]) == ("document", "stolen_document")
+
+
+def test_screening_is_scoped_and_closed_to_humanitarian_agencies(
+    login: Login, alert_lists: None
+) -> None:
+    assert (
+        login("pe.operator").post("/api/v1/identity/screen", json=SUSPECT).json()["candidates"]
+        == []
+    )  # Chile's national list is not Peru's to read
+    assert login("int.oim").post("/api/v1/identity/screen", json=SUSPECT).status_code == 403
+    assert login("cl.caseworker").post("/api/v1/identity/screen", json=SUSPECT).status_code == 403
+    empty = login("cl.operator").post("/api/v1/identity/screen", json={"sex": "male"})
+    assert empty.status_code == 422
+
+
+def test_a_false_positive_is_not_raised_again_for_the_same_person(
+    login: Login, alert_lists: None, session: Session
+) -> None:
+    api = login("cl.pdi")
+    first = api.post("/api/v1/identity/screen", json=SUSPECT).json()
+    entry_id = first["candidates"][0]["entry"]["id"]
+    decided = api.post(
+        "/api/v1/identity/screen/decisions",
+        json={"subject_key": first["subject_key"], "alert_entry_id": entry_id,
+              "verdict": "false_positive", "note": "Otra persona, huella distinta"},
+    )  # fmt: skip
+    assert decided.status_code == 201, decided.text
+    again = api.post("/api/v1/identity/screen", json=SUSPECT).json()
+    assert again["candidates"] == [] and again["suppressed_false_positives"] == 1
+    other = api.post("/api/v1/identity/screen", json={**SUSPECT, "birth_date": "1988-06-02"})
+    assert other.json()["candidates"][0]["entry"]["id"] == entry_id  # a different subject
+    from hito.audit import entries
+
+    assert [e.action for e in entries(session, action="alert.decide")] == ["alert.decide"]
