@@ -136,7 +136,8 @@ def demo_load() -> None:
         typer.echo(
             f"demo loaded: {stats.events} events, {stats.observations} observations, "
             f"{stats.persons} persons in {stats.groups} family groups; "
-            f"{stats.identities} identities after linkage, {stats.queued_for_review} pairs to review"
+            f"{stats.identities} identities after linkage, "
+            f"{stats.queued_for_review} pairs to review"
         )
     typer.echo(
         f"demo logins (password '{DEMO_PASSWORD}'): "

@@ -64,11 +64,12 @@ def load_identity(session: Session, *, scopes: dict[str, Scope], node: str) -> d
     again = [_as_chile_writes_it(rng, p, met) for p in rng.sample(shared, min(20, len(shared)))]
     create_persons(session, scope=scopes["pdi"], people=again)
     wanted_person = shared[3]
+    surnames = (wanted_person.surname_1, wanted_person.surname_2)
     wanted = [
         {
             "id": "1",
             "given_names": wanted_person.given_names,
-            "surnames": " ".join(s for s in (wanted_person.surname_1, wanted_person.surname_2) if s),
+            "surnames": " ".join(s for s in surnames if s),
             "birth_date": format_birth_date(
                 wanted_person.birth_date, wanted_person.birth_date_precision
             ),

@@ -34,7 +34,11 @@ def test_spark_backend_links_like_duckdb(spark: Any) -> None:
     def pairs(outcome: Any) -> set[tuple[str, str]]:
         table = outcome.pairs
         return set(
-            zip(table.column("id_left").to_pylist(), table.column("id_right").to_pylist(), strict=True)
+            zip(
+                table.column("id_left").to_pylist(),
+                table.column("id_right").to_pylist(),
+                strict=True,
+            )
         )
 
     duck, sparked = pairs(on_duckdb), pairs(on_spark)
