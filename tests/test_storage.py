@@ -45,7 +45,8 @@ def test_identity_migration_keeps_earlier_documents_as_unchecked(tmp_path) -> No
             text(
                 "INSERT INTO person (id, given_names, sex, encountered_at, reporting_agency_id, "
                 "vulnerabilities, protection_notes, origin_node, version, sharing_level, "
-                "created_at, updated_at) VALUES (1, 'Ana', 'female', 0, 1, '', '', 'CL', 1, 'national', 0, 0)"
+                "created_at, updated_at) "
+                "VALUES (1, 'Ana', 'female', 0, 1, '', '', 'CL', 1, 'national', 0, 0)"
             )
         )
         connection.execute(
