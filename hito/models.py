@@ -12,7 +12,7 @@ from hito.identity.models import (
     PersonIdentity,
     ScreeningDecision,
 )
-from hito.people.models import IdentityDocument, Person, PersonGroup
+from hito.people.models import IdentityDocument, Person, PersonGroup, PersonKey
 from hito.places.models import CrossingPoint, Facility, Sector
 
 __all__ = [
@@ -32,6 +32,7 @@ __all__ = [
     "Observation",
     "Person",
     "PersonGroup",
+    "PersonKey",
     "Sector",
     "UserAccount",
 ]

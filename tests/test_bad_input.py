@@ -2,17 +2,30 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
+import pyarrow as pa
 import pytest
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
-from hito.models import AuditEntry, CrossingPoint, Event, Observation, Person, PersonGroup
+from hito.auth import unrestricted
+from hito.models import (
+    AlertEntry,
+    AuditEntry,
+    CrossingPoint,
+    Event,
+    LinkReview,
+    Observation,
+    Person,
+    PersonGroup,
+    ScreeningDecision,
+)
 from tests.factories import event_payload, person_payload
 
 Login = Callable[[str], httpx.Client]
@@ -97,6 +110,34 @@ ENDPOINTS = [
         (),
         ("status",),
     ),
+    Endpoint(
+        "POST",
+        "/api/v1/identity/documents/validate",
+        lambda: {"type": "cl-run", "value": "12.345.678-5"},
+        ("type", "value"),
+        ("type",),
+    ),
+    Endpoint(
+        "POST",
+        "/api/v1/identity/screen",
+        lambda: {"given_names": "Ana", "surnames": "Paz", "birth_date": "1990", "sex": "female"},
+        (),
+        ("sex", "nationality"),
+    ),
+    Endpoint(
+        "POST",
+        "/api/v1/identity/screen/decisions",
+        lambda: {"subject_key": "a" * 64, "alert_entry_id": 1, "verdict": "false_positive"},
+        ("subject_key", "alert_entry_id", "verdict"),
+        ("verdict",),
+    ),
+    Endpoint(
+        "POST",
+        "/api/v1/identity/reviews",
+        lambda: {"person_ids": [1, 2], "decision": "match", "note": "x"},
+        ("decision",),
+        ("decision",),
+    ),
 ]
 
 
@@ -104,7 +145,16 @@ def _snapshot(session: Session) -> tuple[Any, ...]:
     session.expire_all()
     counts = tuple(
         session.scalar(select(func.count()).select_from(t))
-        for t in (Event, Observation, Person, PersonGroup, CrossingPoint, AuditEntry)
+        for t in (
+            Event,
+            Observation,
+            Person,
+            PersonGroup,
+            CrossingPoint,
+            AuditEntry,
+            LinkReview,
+            ScreeningDecision,
+        )
     )
     versions = tuple(session.execute(select(Event.id, Event.version, Event.status)).all())
     crossings = tuple(
@@ -157,11 +207,43 @@ def _bad_requests(endpoint: Endpoint) -> list[Case]:
 
 
 @pytest.fixture
-def targets(login: Login) -> dict[str, int]:
+def targets(login: Login, sessions: sessionmaker[Session]) -> dict[str, int]:
+    from hito.identity import load_alerts
+    from hito.identity.models import AlertKind
+    from hito.records import SharingLevel
+
     api = login("cl.admin")
     event = api.post("/api/v1/events", json=event_payload()).json()
     crossing = api.get("/api/v1/crossing-points").json()[0]
-    return {"event": event["id"], "crossing": crossing["id"]}
+    first = api.post("/api/v1/persons", json=person_payload()).json()
+    second = api.post("/api/v1/persons", json=person_payload(given_names="María")).json()
+    with sessions() as session:
+        load_alerts(
+            session,
+            scope=dataclasses.replace(unrestricted("CL"), agency_code="CL-PDI"),
+            table=pa.Table.from_pylist([{"id": "1", "given_names": "Ana", "surnames": "Paz"}]),
+            list_name="test",
+            kind=AlertKind.wanted_person,
+            sharing_level=SharingLevel.national,
+        )
+        session.commit()
+        alert = session.scalar(select(func.max(AlertEntry.id)))
+    return {
+        "event": event["id"],
+        "crossing": crossing["id"],
+        "person_a": first["id"],
+        "person_b": second["id"],
+        "alert": alert,
+    }
+
+
+def _resolved(body: dict[str, Any], targets: dict[str, int]) -> dict[str, Any]:
+    """The valid body with the ids of records that exist."""
+    if "person_ids" in body:
+        body = {**body, "person_ids": [targets["person_a"], targets["person_b"]]}
+    if "alert_entry_id" in body:
+        body = {**body, "alert_entry_id": targets["alert"]}
+    return body
 
 
 @pytest.mark.parametrize("endpoint", ENDPOINTS, ids=lambda e: f"{e.method} {e.path}")
@@ -196,7 +278,8 @@ def test_bad_input_is_refused_and_changes_nothing(
             )
     assert _snapshot(session) == before
     # the valid request goes through, so what failed above was the bad input
-    assert api.request(endpoint.method, path, json=endpoint.valid()).status_code in (200, 201)
+    valid = _resolved(endpoint.valid(), targets)
+    assert api.request(endpoint.method, path, json=valid).status_code in (200, 201)
 
 
 @pytest.mark.parametrize("endpoint", ENDPOINTS, ids=lambda e: f"{e.method} {e.path}")

@@ -43,10 +43,12 @@ def test_identity_migration_keeps_earlier_documents_as_unchecked(tmp_path) -> No
         )
         connection.execute(
             text(
-                "INSERT INTO person (id, given_names, sex, encountered_at, reporting_agency_id, "
+                "INSERT INTO person (id, given_names, surname_1, birth_date, sex, encountered_at, "
+                "reporting_agency_id, "
                 "vulnerabilities, protection_notes, origin_node, version, sharing_level, "
                 "created_at, updated_at) "
-                "VALUES (1, 'Ana', 'female', 0, 1, '', '', 'CL', 1, 'national', 0, 0)"
+                "VALUES (1, 'Ana', 'Páz', '1990-05-01', 'female', 0, 1, '', '', 'CL', 1, "
+                "'national', 0, 0)"
             )
         )
         connection.execute(
@@ -60,8 +62,10 @@ def test_identity_migration_keeps_earlier_documents_as_unchecked(tmp_path) -> No
         row = connection.execute(
             text("SELECT number, check_status, normalized FROM identity_document")
         ).one()
+        keys = {k for (k,) in connection.execute(text("SELECT key FROM person_key"))}
     engine.dispose()
     assert tuple(row) == ("12.345.678-5", "unchecked", None)
+    assert keys == {"s:pas", "gy:ana:1990"}  # found by possible-match searches from now on
 
 
 def test_times_are_stored_in_utc_and_come_back_aware(session: Session) -> None:

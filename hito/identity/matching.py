@@ -8,14 +8,13 @@ person against the candidates the caller may see, with the latest model.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import pyarrow as pa
-from sqlalchemy import and_, delete, false, or_, select
+from sqlalchemy import and_, delete, false, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from hito import audit
@@ -32,7 +31,7 @@ from hito.identity.schemas import (
     ReviewPage,
     ReviewPublic,
 )
-from hito.people.models import DocumentCheckStatus, IdentityDocument, Person
+from hito.people.models import DocumentCheckStatus, Person, PersonKey
 from hito.people.schemas import format_birth_date
 
 CANDIDATE_LIMIT = 500
@@ -151,34 +150,24 @@ def latest_model(session: Session) -> LinkageModel:
 
 
 def _candidates(session: Session, scope: Scope, person: Person) -> Sequence[Person]:
-    """Encounters sharing a document, a birth year (±1) or a surname with the person."""
-    conditions: list[Any] = []
-    numbers = [d.normalized for d in person.documents if d.normalized]
-    if numbers:
-        conditions.append(
-            Person.id.in_(
-                select(IdentityDocument.person_id).where(IdentityDocument.normalized.in_(numbers))
-            )
-        )
-    if person.birth_date is not None:
-        year = person.birth_date.year
-        conditions.append(
-            Person.birth_date.between(dt.date(year - 1, 1, 1), dt.date(year + 1, 12, 31))
-        )
-    for surname in (person.surname_1, person.surname_2):
-        if surname:
-            conditions.append(Person.surname_1 == surname)
-            conditions.append(Person.surname_2 == surname)
-    if not conditions:
+    """Encounters sharing keys with the person (a document, a phonetic surname, the first
+    given name with the birth year), those sharing the most first."""
+    keys = [
+        k for (k,) in session.execute(select(PersonKey.key).where(PersonKey.person_id == person.id))
+    ]
+    if not keys:
         return []
-    return list(
-        session.scalars(
-            select(Person)
-            .where(Person.id != person.id, scope.visible(Person), or_(*conditions))
-            .order_by(Person.id.desc())
-            .limit(CANDIDATE_LIMIT)
-        )
+    shared = func.count().label("shared")
+    ranked = (
+        select(PersonKey.person_id, shared)
+        .join(Person, Person.id == PersonKey.person_id)
+        .where(PersonKey.key.in_(keys), Person.id != person.id, scope.visible(Person))
+        .group_by(PersonKey.person_id)
+        .order_by(shared.desc(), PersonKey.person_id.desc())
+        .limit(CANDIDATE_LIMIT)
+        .subquery()
     )
+    return list(session.scalars(select(Person).join(ranked, ranked.c.person_id == Person.id)))
 
 
 def possible_matches(

@@ -386,3 +386,14 @@ def prepare_record(record: dict[str, Any]) -> dict[str, Any]:
         "nat": _COUNTRIES.get(nationality),
         "doc": document_key(record.get("document_number"), record.get("document_type")),
     }
+
+
+def match_keys(prepared: dict[str, Any]) -> set[str]:
+    """Keys under which a prepared record is found by possible-match searches."""
+    keys = set()
+    for surname in (prepared["s1"], prepared["s2"], prepared["married"]):
+        if surname:
+            keys.add(f"s:{phonetic(surname)}")
+    if prepared["g1_ph"] and prepared["byear"] is not None:
+        keys.add(f"gy:{prepared['g1_ph']}:{prepared['byear']}")
+    return {key[:80] for key in keys}

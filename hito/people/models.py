@@ -98,6 +98,20 @@ class Person(SharedRecord, Base):
     documents: Mapped[list[IdentityDocument]] = relationship(
         cascade="all, delete-orphan", lazy="selectin", order_by="IdentityDocument.id"
     )
+    keys: Mapped[list[PersonKey]] = relationship(cascade="all, delete-orphan", lazy="select")
+
+
+class PersonKey(Base):
+    """Normalised keys of a person (phonetic surnames, first name with birth year, document
+    numbers) through which possible matches are found without scanning every encounter."""
+
+    __tablename__ = "person_key"
+    __table_args__ = (Index("ix_person_key_key", "key"),)
+
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("person.id", ondelete="CASCADE"), primary_key=True
+    )
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
 
 
 class IdentityDocument(Base):

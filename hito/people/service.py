@@ -12,11 +12,13 @@ from hito.countries import alpha2
 from hito.events.models import Event
 from hito.exc import InvalidInput, NotFound
 from hito.identity.documents import CHECKED, check_document
+from hito.identity.prepare import match_keys, prepare_record
 from hito.people.models import (
     DocumentCheckStatus,
     IdentityDocument,
     Person,
     PersonGroup,
+    PersonKey,
     Vulnerability,
 )
 from hito.people.schemas import (
@@ -95,6 +97,17 @@ def _document(data: DocumentIn) -> IdentityDocument:
     )
 
 
+def _keys(person: Person) -> set[str]:
+    record = {
+        "given_names": person.given_names,
+        "surnames": " ".join(s for s in (person.surname_1, person.surname_2) if s),
+        "birth_date": format_birth_date(person.birth_date, person.birth_date_precision),
+    }
+    keys = match_keys(prepare_record(record))
+    keys.update(f"d:{d.normalized}"[:80] for d in person.documents if d.normalized)
+    return keys
+
+
 def _check_links(session: Session, scope: Scope, data: PersonCreate) -> None:
     """A person may only point at an event or group its author can see (same 422 otherwise)."""
     if data.event_id is not None and not session.scalar(
@@ -147,6 +160,7 @@ def create_persons(
             sharing_level=data.sharing_level,
             documents=[_document(d) for d in data.documents],
         )
+        person.keys = [PersonKey(key=key) for key in sorted(_keys(person))]
         session.add(person)
         created.append(person)
     session.flush()

@@ -192,6 +192,20 @@ def upgrade() -> None:
     with op.batch_alter_table("person_identity", schema=None) as batch_op:
         batch_op.create_index("ix_person_identity_identity", ["identity_id"], unique=False)
 
+    op.create_table(
+        "person_key",
+        sa.Column("person_id", sa.Integer(), nullable=False),
+        sa.Column("key", sa.String(length=80), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["person_id"],
+            ["person.id"],
+            name=op.f("fk_person_key_person_id_person"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("person_id", "key", name=op.f("pk_person_key")),
+    )
+    with op.batch_alter_table("person_key", schema=None) as batch_op:
+        batch_op.create_index("ix_person_key_key", ["key"], unique=False)
     with op.batch_alter_table("identity_document", schema=None) as batch_op:
         batch_op.add_column(sa.Column("normalized", sa.String(length=64), nullable=True))
         # Documents stored before checks existed are 'unchecked'.
@@ -219,6 +233,27 @@ def upgrade() -> None:
         batch_op.create_index("ix_identity_document_normalized", ["normalized"], unique=False)
 
     # ### end Alembic commands ###
+    _backfill_person_keys()
+
+
+def _backfill_person_keys() -> None:
+    """Keys of the persons stored before this revision (their documents stay unchecked)."""
+    from hito.identity.prepare import match_keys, prepare_record
+
+    connection = op.get_bind()
+    rows = connection.execute(
+        sa.text("SELECT id, given_names, surname_1, surname_2, birth_date FROM person")
+    ).all()
+    keys = []
+    for person_id, given, surname_1, surname_2, birth in rows:
+        record = {
+            "given_names": given,
+            "surnames": " ".join(s for s in (surname_1, surname_2) if s),
+            "birth_date": str(birth)[:4] if birth is not None else None,
+        }
+        keys += [{"p": person_id, "k": key} for key in match_keys(prepare_record(record))]
+    if keys:
+        connection.execute(sa.text("INSERT INTO person_key (person_id, key) VALUES (:p, :k)"), keys)
 
 
 def downgrade() -> None:
@@ -232,6 +267,9 @@ def downgrade() -> None:
             "number", existing_type=sa.String(length=100), type_=sa.String(length=64)
         )
 
+    with op.batch_alter_table("person_key", schema=None) as batch_op:
+        batch_op.drop_index("ix_person_key_key")
+    op.drop_table("person_key")
     with op.batch_alter_table("person_identity", schema=None) as batch_op:
         batch_op.drop_index("ix_person_identity_identity")
 

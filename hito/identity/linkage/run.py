@@ -340,13 +340,18 @@ def explain(
             level.pop("tf_adjustment_column", None)
             level.pop("tf_adjustment_weight", None)
     connection = connect()
-    _prepare(
-        connection,
-        {"hito_l": pa.Table.from_pylist(left), "hito_r": pa.Table.from_pylist(right)},
-        (),
-    )
+    # One record against a few hundred: prepared in Python (the SQL's planning alone would
+    # cost more than the scoring), and the settings, validated when trained, not again.
+    for name, records in (("hito_l", left), ("hito_r", right)):
+        prepared = [prepare.prepare_record(record) for record in records]
+        connection.register(name, pa.Table.from_pylist(prepared, schema=_PREPARED))
     api = DuckDBAPI(connection)
-    linker = Linker([api.register("hito_l"), api.register("hito_r")], settings, log_level=None)
+    linker = Linker(
+        [api.register("hito_l"), api.register("hito_r")],
+        settings,
+        log_level=None,
+        validate_settings=False,
+    )
     scored = linker.inference.score_pairs(
         _records(connection, "hito_l"), _records(connection, "hito_r")
     )
@@ -362,6 +367,19 @@ def explain(
         }
         for row in rows.to_pylist()
     ]
+
+
+_PREPARED = pa.schema(
+    [
+        ("id", pa.string()), ("g_all", pa.string()), ("g1", pa.string()), ("g2", pa.string()),
+        ("g_tok", pa.list_(pa.string())), ("s_all", pa.string()), ("s1", pa.string()),
+        ("s2", pa.string()), ("married", pa.string()), ("s_tok", pa.list_(pa.string())),
+        ("g1_ph", pa.string()), ("s1_ph", pa.string()), ("s2_ph", pa.string()),
+        ("byear", pa.int32()), ("bmonth", pa.int32()), ("bday", pa.int32()),
+        ("dob", pa.string()), ("dob_swap", pa.string()), ("sex", pa.string()),
+        ("nat", pa.string()), ("doc", pa.string()),
+    ]
+)  # fmt: skip
 
 
 def _records(connection: Any, table: str) -> list[dict[str, Any]]:

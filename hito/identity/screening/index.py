@@ -9,7 +9,7 @@ on a list of a million entries. Documents on a stolen or lost list are a hit by 
 from __future__ import annotations
 
 import threading
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,7 +18,7 @@ import duckdb
 import pyarrow as pa
 
 from hito.identity import prepare
-from hito.identity.screening.scoring import FieldScore, probability, score
+from hito.identity.screening.scoring import FieldScore, Frequencies, probability, score
 
 DOCUMENT_KINDS = frozenset({"stolen_document", "lost_document"})
 _FIELDS = (
@@ -117,6 +117,7 @@ class AlertIndex:
     entries: list[dict[str, Any]] = field(default_factory=list)  # prepared, plus meta
     keys: dict[tuple[Any, ...], list[int]] = field(default_factory=lambda: defaultdict(list))
     preparer: Preparer = field(default_factory=Preparer)
+    frequencies: Frequencies = field(default_factory=lambda: Frequencies(0, {}, {}, {}))
 
     @classmethod
     def build(cls, table: pa.Table, *, preparer: Preparer | None = None) -> AlertIndex:
@@ -143,6 +144,13 @@ class AlertIndex:
                 for s in (record["s1_ph"], record["s2_ph"]):
                     if s and record["g1_ph"]:
                         index.keys[("names-any", record["g1_ph"], s)].append(position)
+        people = [e for e in index.entries if e["kind"] not in DOCUMENT_KINDS]
+        index.frequencies = Frequencies(
+            total=len(people),
+            given=dict(Counter(e["g_all"] for e in people if e["g_all"])),
+            surnames=dict(Counter(e["s_all"] for e in people if e["s_all"])),
+            first_surname=dict(Counter(e["s1"] for e in people if e["s1"])),
+        )
         return index
 
     def __len__(self) -> int:
@@ -164,7 +172,7 @@ class AlertIndex:
                     document = FieldScore("document", "listed document number", 99.0, True)
                     results.append(Candidate(meta, 99.0, 1.0, [document], "document"))
                 continue
-            weight, fields = score(subject, entry)
+            weight, fields = score(subject, entry, self.frequencies)
             chance = probability(weight)
             if chance >= threshold:
                 results.append(Candidate(meta, weight, chance, fields, "person"))

@@ -3,11 +3,13 @@
 The levels mirror the linkage model's (hito.identity.linkage.model); the weights (log2 Bayes
 factors) are fixed rather than learned per list, so that a screening result is stable, the same
 on both nodes, and explainable line by line. They were set from the linkage model trained on
-the synthetic registries of both countries (bench/linkage.py) and rounded.
+the synthetic registries of both countries (bench/linkage.py) and rounded; agreement on names
+is weighed by how common the name is on the list.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -36,15 +38,35 @@ class FieldScore:
         }
 
 
+@dataclass
+class Frequencies:
+    """How common each name is on the list: agreeing on a rare name weighs more than on a
+    common one (Fellegi–Sunter's term-frequency adjustment)."""
+
+    total: int
+    given: dict[str, int]
+    surnames: dict[str, int]
+    first_surname: dict[str, int]
+
+    def weight(self, table: str, value: str, m: float, low: float, high: float) -> float:
+        counts: dict[str, int] = getattr(self, table)
+        share = max(counts.get(value, 0), 1) / max(self.total, 1)
+        return round(min(high, max(low, math.log2(m / share))), 2)
+
+
+NO_FREQUENCIES = Frequencies(0, {}, {}, {})
+
+
 def _jw(a: str, b: str) -> float:
     return float(JaroWinkler.similarity(a, b))
 
 
-def given_names(s: dict[str, Any], e: dict[str, Any]) -> FieldScore:
+def given_names(s: dict[str, Any], e: dict[str, Any], f: Frequencies) -> FieldScore:
     if not s["g_all"] or not e["g_all"]:
         return FieldScore("given_names", "missing", 0.0, None)
     if s["g_all"] == e["g_all"]:
-        return FieldScore("given_names", "all given names agree", 7.5, True)
+        weight = f.weight("given", s["g_all"], 0.8, 3.0, 14.0) if f.total else 7.5
+        return FieldScore("given_names", "all given names agree", weight, True)
     if s["g1"] == e["g1"] and (not s["g2"] or not e["g2"]):
         return FieldScore("given_names", "first given name agrees, other record has one", 4.5, True)
     if _jw(s["g_all"], e["g_all"]) >= 0.92:
@@ -56,15 +78,19 @@ def given_names(s: dict[str, Any], e: dict[str, Any]) -> FieldScore:
     return FieldScore("given_names", "given names differ", -8.0, False)
 
 
-def surnames(s: dict[str, Any], e: dict[str, Any]) -> FieldScore:
+def surnames(s: dict[str, Any], e: dict[str, Any], f: Frequencies) -> FieldScore:
     if not s["s1"] or not e["s1"]:
         return FieldScore("surnames", "missing", 0.0, None)
     if s["s_all"] == e["s_all"]:
-        return FieldScore("surnames", "all surnames agree", 10.0, True)
+        weight = f.weight("surnames", s["s_all"], 0.6, 4.0, 16.0) if f.total else 10.0
+        return FieldScore("surnames", "all surnames agree", weight, True)
     if s["s2"] and e["s2"] and s["s1"] == e["s2"] and s["s2"] == e["s1"]:
         return FieldScore("surnames", "both surnames agree, swapped", 8.5, True)
     if s["s1"] == e["s1"] and (not s["s2"] or not e["s2"]):
-        return FieldScore("surnames", "first surname agrees, second missing on one side", 6.0, True)
+        weight = f.weight("first_surname", s["s1"], 0.2, 1.0, 9.0) if f.total else 6.0
+        return FieldScore(
+            "surnames", "first surname agrees, second missing on one side", weight, True
+        )
     if s["s1"] == e["s1"]:
         return FieldScore("surnames", "first surname agrees, second differs", 1.5, True)
     if _jw(s["s1"], e["s1"]) >= 0.90 and (
@@ -78,7 +104,7 @@ def surnames(s: dict[str, Any], e: dict[str, Any]) -> FieldScore:
     return FieldScore("surnames", "surnames differ", -6.5, False)
 
 
-def birth_date(s: dict[str, Any], e: dict[str, Any]) -> FieldScore:
+def birth_date(s: dict[str, Any], e: dict[str, Any], f: Frequencies) -> FieldScore:
     if s["byear"] is None or e["byear"] is None:
         return FieldScore("birth_date", "missing", 0.0, None)
     if s["dob"] and s["dob"] == e["dob"]:
@@ -92,13 +118,13 @@ def birth_date(s: dict[str, Any], e: dict[str, Any]) -> FieldScore:
             return FieldScore("birth_date", "partial dates agree", 4.5, True)
         if s["bmonth"] == e["bmonth"]:
             return FieldScore("birth_date", "same year and month, day differs", 3.0, True)
-        return FieldScore("birth_date", "same year", 0.5, None)
-    if abs(s["byear"] - e["byear"]) <= 2:
-        return FieldScore("birth_date", "years within 2", 0.0, None)
+        return FieldScore("birth_date", "same year, month and day differ", -4.0, False)
+    if abs(s["byear"] - e["byear"]) <= 2 and (s["bday"] is None or e["bday"] is None):
+        return FieldScore("birth_date", "partial dates, years within 2", 0.0, None)
     return FieldScore("birth_date", "birth dates differ", -7.0, False)
 
 
-def document(s: dict[str, Any], e: dict[str, Any]) -> FieldScore:
+def document(s: dict[str, Any], e: dict[str, Any], f: Frequencies) -> FieldScore:
     if not s["doc"] or not e["doc"]:
         return FieldScore("document", "missing", 0.0, None)
     if s["doc"] == e["doc"]:
@@ -108,11 +134,11 @@ def document(s: dict[str, Any], e: dict[str, Any]) -> FieldScore:
     return FieldScore("document", "document numbers differ", -10.0, False)
 
 
-Comparison = Callable[[dict[str, Any], dict[str, Any]], FieldScore]
+Comparison = Callable[[dict[str, Any], dict[str, Any], Frequencies], FieldScore]
 
 
 def exact(name: str, label: str, yes: float, no: float) -> Comparison:
-    def compare(s: dict[str, Any], e: dict[str, Any]) -> FieldScore:
+    def compare(s: dict[str, Any], e: dict[str, Any], f: Frequencies) -> FieldScore:
         if not s[name] or not e[name]:
             return FieldScore(label, "missing", 0.0, None)
         if s[name] == e[name]:
@@ -132,9 +158,11 @@ COMPARISONS: list[Comparison] = [
 ]
 
 
-def score(subject: dict[str, Any], entry: dict[str, Any]) -> tuple[float, list[FieldScore]]:
+def score(
+    subject: dict[str, Any], entry: dict[str, Any], frequencies: Frequencies = NO_FREQUENCIES
+) -> tuple[float, list[FieldScore]]:
     """Total match weight (with the prior) and each field's part in it."""
-    fields = [compare(subject, entry) for compare in COMPARISONS]
+    fields = [compare(subject, entry, frequencies) for compare in COMPARISONS]
     return PRIOR_WEIGHT + sum(f.weight for f in fields), fields
 
 
