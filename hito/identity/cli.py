@@ -76,6 +76,10 @@ MAP_HELP = (
     "given_names=first_name,surnames=paternal_surname+maternal_surname"
 )
 
+MapOption = Annotated[str | None, typer.Option("--map", help=MAP_HELP)]
+ExtraOption = Annotated[str | None, typer.Option(help="More columns to compare as text: a,b")]
+EncodingOption = Annotated[str, typer.Option(help="auto (UTF-8, else Latin-1), or a codec")]
+
 
 def _say(message: str) -> None:
     typer.secho(message, err=True, fg=typer.colors.BRIGHT_BLACK)
@@ -128,11 +132,9 @@ def link(
     threshold: Annotated[
         float, typer.Option(callback=_threshold, help="Lowest match probability written")
     ] = 0.5,
-    column_map: Annotated[str | None, typer.Option("--map", help=MAP_HELP)] = None,
-    extra: Annotated[
-        str | None, typer.Option(help="More columns to compare as text: col1,col2")
-    ] = None,
-    encoding: Annotated[str, typer.Option(help="auto (UTF-8, else Latin-1), or a codec")] = "auto",
+    column_map: MapOption = None,
+    extra: ExtraOption = None,
+    encoding: EncodingOption = "auto",
     one_to_one: Annotated[
         bool, typer.Option(help="Each record links to at most one of the other file")
     ] = False,
@@ -167,11 +169,9 @@ def dedupe(
     threshold: Annotated[
         float, typer.Option(callback=_threshold, help="Match probability that joins records")
     ] = 0.5,
-    column_map: Annotated[str | None, typer.Option("--map", help=MAP_HELP)] = None,
-    extra: Annotated[
-        str | None, typer.Option(help="More columns to compare as text: col1,col2")
-    ] = None,
-    encoding: Annotated[str, typer.Option(help="auto (UTF-8, else Latin-1), or a codec")] = "auto",
+    column_map: MapOption = None,
+    extra: ExtraOption = None,
+    encoding: EncodingOption = "auto",
 ) -> None:
     """Group the records of FILE that are the same person: writes id, cluster_id."""
     from hito.identity.linkage import dedupe as dedupe_file
@@ -221,8 +221,8 @@ def screen(
     threshold: Annotated[
         float, typer.Option(callback=_threshold, help="Lowest match probability written")
     ] = 0.2,
-    column_map: Annotated[str | None, typer.Option("--map", help=MAP_HELP)] = None,
-    encoding: Annotated[str, typer.Option(help="auto (UTF-8, else Latin-1), or a codec")] = "auto",
+    column_map: MapOption = None,
+    encoding: EncodingOption = "auto",
 ) -> None:
     """Screen PEOPLE against an alert list: writes id, entry_id, match_probability, match_weight,
     reason, agreed and disagreed fields. The list may have `kind` (wanted_person,
@@ -281,8 +281,8 @@ def load_alerts(
     sharing: Annotated[str, typer.Option(help="national, binational or humanitarian")] = "national",
     replace: Annotated[bool, typer.Option(help="Replace this node's list of that name")] = False,
     agency: Annotated[str | None, typer.Option(help="Agency code loading the list")] = None,
-    column_map: Annotated[str | None, typer.Option("--map", help=MAP_HELP)] = None,
-    encoding: Annotated[str, typer.Option(help="auto (UTF-8, else Latin-1), or a codec")] = "auto",
+    column_map: MapOption = None,
+    encoding: EncodingOption = "auto",
 ) -> None:
     """Load an alert list into this node's database (all or nothing)."""
     from hito.cli import _agency_scope, _fail, _sessions, _settings

@@ -31,6 +31,7 @@ from hito.identity.schemas import (
     ReviewPage,
     ReviewPublic,
 )
+from hito.pagination import id_page
 from hito.people.models import DocumentCheckStatus, Person, PersonKey
 from hito.people.schemas import format_birth_date
 
@@ -253,13 +254,9 @@ def list_reviews(session: Session, *, scope: Scope, filters: ReviewFilters) -> R
         .join(high, high.id == LinkReview.person_high_id)
         .where(LinkReview.status == filters.status, scope.visible(low), scope.visible(high))
     )
-    if filters.cursor:
-        if not filters.cursor.isdigit() or len(filters.cursor) > 18:
-            raise InvalidInput("cursor is not one this server gave out")
-        query = query.where(LinkReview.id < int(filters.cursor))
-    rows = list(session.scalars(query.order_by(LinkReview.id.desc()).limit(filters.limit + 1)))
-    more = len(rows) > filters.limit
-    rows = rows[: filters.limit]
+    rows, next_cursor = id_page(
+        session, query, LinkReview.id, limit=filters.limit, cursor=filters.cursor
+    )
     if rows:
         audit.record(
             session,
@@ -270,7 +267,7 @@ def list_reviews(session: Session, *, scope: Scope, filters: ReviewFilters) -> R
         )
     return ReviewPage(
         items=[_review_public(r) for r in rows],
-        next_cursor=str(rows[-1].id) if more else None,
+        next_cursor=next_cursor,
     )
 
 

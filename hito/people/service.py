@@ -13,6 +13,7 @@ from hito.events.models import Event
 from hito.exc import InvalidInput, NotFound
 from hito.identity.documents import CHECKED, check_document
 from hito.identity.prepare import match_keys, prepare_record
+from hito.pagination import id_page
 from hito.people.models import (
     DocumentCheckStatus,
     IdentityDocument,
@@ -203,13 +204,9 @@ def list_persons(session: Session, *, scope: Scope, filters: PersonFilters) -> P
         query = query.where(Person.group_id == filters.group_id)
     if filters.nationality:
         query = query.where(Person.nationality == filters.nationality)
-    if filters.cursor:
-        if not filters.cursor.isdigit() or len(filters.cursor) > 18:
-            raise InvalidInput("cursor is not one this server gave out")
-        query = query.where(Person.id < int(filters.cursor))
-    rows = list(session.scalars(query.order_by(Person.id.desc()).limit(filters.limit + 1)))
-    more = len(rows) > filters.limit
-    rows = rows[: filters.limit]
+    rows, next_cursor = id_page(
+        session, query, Person.id, limit=filters.limit, cursor=filters.cursor
+    )
     if rows:
         audit.record(
             session,
@@ -222,7 +219,7 @@ def list_persons(session: Session, *, scope: Scope, filters: PersonFilters) -> P
     agencies = agency_codes(session)
     return PersonPage(
         items=[_public(p, scope, agencies) for p in rows],
-        next_cursor=str(rows[-1].id) if more else None,
+        next_cursor=next_cursor,
     )
 
 
