@@ -71,8 +71,11 @@ def load_alerts(
         entry_kind = kinds[i] or kind.value
         if entry_kind not in AlertKind.__members__:
             raise InvalidInput(f"row {i + 1}: kind {entry_kind!r} is not one of {list(AlertKind)}")
-        number = data.get("document_number", [None] * count)[i]
-        doc = prepare.document_key(number, data.get("document_type", [None] * count)[i])
+        record = {c: data[c][i] if c in data else None for c in prepare.STANDARD_COLUMNS}
+        if any("\x00" in str(v) for v in record.values() if v is not None):
+            raise InvalidInput(f"row {i + 1}: a value holds a NUL character")
+        prepared = prepare.prepare_record(record)
+        doc = prepared["doc"]
         if entry_kind != AlertKind.wanted_person and not doc:
             raise InvalidInput(f"row {i + 1}: a {entry_kind} entry needs a document number")
         rows.append(
@@ -80,8 +83,14 @@ def load_alerts(
                 "id": entry_id,
                 "list_name": list_name,
                 "kind": entry_kind,
-                "reference": (references[i] or "")[:100],
-                **{c: (data.get(c, [None] * count)[i] or None) for c in _COLUMNS},
+                "reference": str(references[i] or "")[:100],
+                # names as given; the rest as read, so that every backend stores it
+                "given_names": _text(record["given_names"], 200),
+                "surnames": _text(record["surnames"], 200),
+                "birth_date": _partial_date(prepared),
+                "sex": (prepared["sex"] or "").upper() or None,
+                "nationality": prepared["nat"],
+                "document_type": _text(record["document_type"], 32),
                 "document_number": doc,
                 "reporting_agency_id": agency_id,
                 "origin_node": scope.writing_country,
@@ -101,6 +110,22 @@ def load_alerts(
         detail={"entries": count, "replace": replace, "sharing_level": sharing_level.value},
     )
     return count
+
+
+def _text(value: object, limit: int) -> str | None:
+    text = str(value).strip() if value is not None else ""
+    return text[:limit] or None
+
+
+def _partial_date(prepared: dict[str, Any]) -> str | None:
+    if prepared["byear"] is None:
+        return None
+    parts = [f"{prepared['byear']:04d}"]
+    if prepared["bmonth"] is not None:
+        parts.append(f"{prepared['bmonth']:02d}")
+        if prepared["bday"] is not None:
+            parts.append(f"{prepared['bday']:02d}")
+    return "-".join(parts)
 
 
 def _generation(session: Session) -> tuple[Any, ...]:

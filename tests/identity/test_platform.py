@@ -182,7 +182,7 @@ def alert_lists(sessions: sessionmaker[Session]) -> None:
     wanted = pa.Table.from_pylist(
         [
             {"id": "1", "given_names": "Yorman José", "surnames": "Briceño Marcano",
-             "birth_date": "1988-06-02", "sex": "M", "nationality": "VE",
+             "birth_date": "02/06/1988", "sex": "masculino", "nationality": "venezolano",
              "document_type": "ve-cedula", "document_number": "V-17.222.333",
              "reference": "OA-2025-118"},
             {"id": "2", "given_names": "Luis", "surnames": "Quintero Rojas",
