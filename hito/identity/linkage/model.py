@@ -32,6 +32,10 @@ def _given_names() -> cl.CustomComparison:
             cll.JaroWinklerLevel("g_all", 0.92).configure(
                 label_for_charts="given names nearly agree (typing slip)"
             ),
+            cll.And(
+                cll.JaroWinklerLevel("g1", 0.85),
+                cll.Or(cll.ExactMatchLevel("g2"), cll.CustomLevel("g2_l is null or g2_r is null")),
+            ).configure(label_for_charts="first given name nearly agrees (typing slip)"),
             cll.Or(cll.ExactMatchLevel("g1"), cll.ArrayIntersectLevel("g_tok", 1)).configure(
                 label_for_charts="one given name shared"
             ),
@@ -57,9 +61,6 @@ def _surnames() -> cl.CustomComparison:
                 "s1_l = s1_r and (s2_l is null or s2_r is null)",
                 "first surname agrees, second missing on one side",
             ).configure(tf_adjustment_column="s1"),
-            cll.ExactMatchLevel("s1").configure(
-                tf_adjustment_column="s1", label_for_charts="first surname agrees, second differs"
-            ),
             cll.And(
                 cll.JaroWinklerLevel("s1", 0.90),
                 cll.Or(
@@ -67,6 +68,9 @@ def _surnames() -> cl.CustomComparison:
                     cll.CustomLevel("s2_l is null or s2_r is null"),
                 ),
             ).configure(label_for_charts="surnames nearly agree (typing slip)"),
+            cll.ExactMatchLevel("s1").configure(
+                tf_adjustment_column="s1", label_for_charts="first surname agrees, second differs"
+            ),
             cll.ArrayIntersectLevel("s_tok", 1).configure(
                 label_for_charts="one surname shared (moved, missing or married name)"
             ),
@@ -157,6 +161,7 @@ BLOCKING_RULES: list[Any] = [
     # Birth dates that disagree or are partial: the birth year and two names.
     block_on("byear", "s1_ph", "s2_ph"),
     block_on("byear", "g1_ph", "s1_ph"),
+    block_on("byear", "g1_ph", "s2_ph"),
     "l.s1_ph = r.s2_ph and l.s2_ph = r.s1_ph and l.g1_ph = r.g1_ph",
     block_on("g1_ph", "s1_ph", "s2_ph"),
     # No birth year on one side: names alone (one-sided filters keep the join small).

@@ -71,6 +71,8 @@ def given_names(s: dict[str, Any], e: dict[str, Any], f: Frequencies) -> FieldSc
         return FieldScore("given_names", "first given name agrees, other record has one", 4.5, True)
     if _jw(s["g_all"], e["g_all"]) >= 0.92:
         return FieldScore("given_names", "given names nearly agree (typing slip)", 5.0, True)
+    if _jw(s["g1"], e["g1"]) >= 0.85 and (not s["g2"] or not e["g2"] or s["g2"] == e["g2"]):
+        return FieldScore("given_names", "first given name nearly agrees (typing slip)", 4.0, True)
     if set(s["g_tok"]) & set(e["g_tok"]):
         return FieldScore("given_names", "one given name shared", 1.0, True)
     if _jw(s["g1"], e["g1"]) >= 0.80:
@@ -91,12 +93,12 @@ def surnames(s: dict[str, Any], e: dict[str, Any], f: Frequencies) -> FieldScore
         return FieldScore(
             "surnames", "first surname agrees, second missing on one side", weight, True
         )
-    if s["s1"] == e["s1"]:
-        return FieldScore("surnames", "first surname agrees, second differs", 1.5, True)
     if _jw(s["s1"], e["s1"]) >= 0.90 and (
         not s["s2"] or not e["s2"] or _jw(s["s2"], e["s2"]) >= 0.90
     ):
         return FieldScore("surnames", "surnames nearly agree (typing slip)", 6.5, True)
+    if s["s1"] == e["s1"]:
+        return FieldScore("surnames", "first surname agrees, second differs", 1.5, True)
     if set(s["s_tok"]) & set(e["s_tok"]):
         return FieldScore("surnames", "one surname shared (moved, missing or married)", 0.0, None)
     if _jw(s["s_all"] or "", e["s_all"] or "") >= 0.85:
