@@ -32,28 +32,10 @@ from hito.identity.schemas import (
     ReviewPublic,
 )
 from hito.pagination import id_page
-from hito.people.models import DocumentCheckStatus, Person, PersonKey
-from hito.people.schemas import format_birth_date
+from hito.people import person_standard
+from hito.people.models import Person, PersonKey
 
 CANDIDATE_LIMIT = 500
-
-
-def person_standard(person: Person) -> dict[str, Any]:
-    """A person encounter in the standard linkage columns (a valid document first)."""
-    documents = sorted(
-        person.documents, key=lambda d: d.check_status is not DocumentCheckStatus.valid
-    )
-    document = documents[0] if documents else None
-    return {
-        "id": str(person.id),
-        "given_names": person.given_names,
-        "surnames": " ".join(s for s in (person.surname_1, person.surname_2) if s) or None,
-        "birth_date": format_birth_date(person.birth_date, person.birth_date_precision),
-        "sex": person.sex.value if person.sex.value in ("female", "male") else None,
-        "nationality": person.nationality,
-        "document_type": document.type.value if document else None,
-        "document_number": (document.normalized or document.number) if document else None,
-    }
 
 
 def _pair(a: int, b: int) -> tuple[int, int]:

@@ -28,6 +28,7 @@ from hito.people.service import (
     get_group,
     get_person,
     list_persons,
+    person_standard,
 )
 
 __all__ = [
@@ -54,4 +55,5 @@ __all__ = [
     "get_group",
     "get_person",
     "list_persons",
+    "person_standard",
 ]

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -98,13 +99,26 @@ def _document(data: DocumentIn) -> IdentityDocument:
     )
 
 
-def _keys(person: Person) -> set[str]:
-    record = {
+def person_standard(person: Person) -> dict[str, Any]:
+    """A person encounter in the standard linkage columns (a valid document first)."""
+    documents = sorted(
+        person.documents, key=lambda d: d.check_status is not DocumentCheckStatus.valid
+    )
+    document = documents[0] if documents else None
+    return {
+        "id": None if person.id is None else str(person.id),
         "given_names": person.given_names,
-        "surnames": " ".join(s for s in (person.surname_1, person.surname_2) if s),
+        "surnames": " ".join(s for s in (person.surname_1, person.surname_2) if s) or None,
         "birth_date": format_birth_date(person.birth_date, person.birth_date_precision),
+        "sex": person.sex.value if person.sex.value in ("female", "male") else None,
+        "nationality": person.nationality,
+        "document_type": document.type.value if document else None,
+        "document_number": (document.normalized or document.number) if document else None,
     }
-    keys = match_keys(prepare_record(record))
+
+
+def _keys(person: Person) -> set[str]:
+    keys = match_keys(prepare_record(person_standard(person)))
     keys.update(f"d:{d.normalized}"[:80] for d in person.documents if d.normalized)
     return keys
 

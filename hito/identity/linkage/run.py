@@ -36,7 +36,6 @@ class Outcome:
     records: dict[str, int]
     clusters: pa.Table | None = None  # id, cluster_id
     timings: dict[str, float] = field(default_factory=dict)
-    candidate_pairs: int = 0
 
 
 def connect(*, memory_limit: str | None = None, threads: int | None = None) -> Any:
@@ -190,7 +189,6 @@ def link(
         unreadable=unreadable,
         records={"left": left.num_rows, "right": right.num_rows},
         timings=clock.timings,
-        candidate_pairs=pairs.num_rows,
     )
 
 
@@ -233,9 +231,10 @@ def dedupe(
     cluster_table = connection.sql(
         f"select id, cluster_id from {clusters.physical_name} order by cluster_id, id"
     ).to_arrow_table()
-    pairs = _pairs(connection, predictions.physical_name, lowest)
     if explain_pairs:
         pairs = _with_fields(connection, predictions.physical_name, lowest, linker)
+    else:
+        pairs = _pairs(connection, predictions.physical_name, lowest)
     clock.step("")
     return Outcome(
         pairs=pairs,
@@ -346,15 +345,9 @@ def explain(
         prepared = [prepare.prepare_record(record) for record in records]
         connection.register(name, pa.Table.from_pylist(prepared, schema=_PREPARED))
     api = DuckDBAPI(connection)
-    linker = Linker(
-        [api.register("hito_l"), api.register("hito_r")],
-        settings,
-        log_level=None,
-        validate_settings=False,
-    )
-    scored = linker.inference.score_pairs(
-        _records(connection, "hito_l"), _records(connection, "hito_r")
-    )
+    inputs = [api.register("hito_l"), api.register("hito_r")]
+    linker = Linker(inputs, settings, log_level=None, validate_settings=False)
+    scored = linker.inference.score_pairs(inputs[0], inputs[1])
     rows = connection.sql(f"select * from {scored.physical_name}").to_arrow_table()
     labels = _level_labels(model_json)
     return [
@@ -380,10 +373,6 @@ _PREPARED = pa.schema(
         ("nat", pa.string()), ("doc", pa.string()),
     ]
 )  # fmt: skip
-
-
-def _records(connection: Any, table: str) -> list[dict[str, Any]]:
-    return list(connection.sql(f"select * from {table}").to_arrow_table().to_pylist())
 
 
 def _level_labels(model_json: dict[str, Any]) -> dict[str, dict[int, tuple[str, float]]]:
