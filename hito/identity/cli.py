@@ -136,7 +136,11 @@ def link(
     extra: ExtraOption = None,
     encoding: EncodingOption = "auto",
     one_to_one: Annotated[
-        bool, typer.Option(help="Each record links to at most one of the other file")
+        bool,
+        typer.Option(
+            help="Each record links to at most one of the other file; a pair's probability "
+            "then weighs every candidate of both its records"
+        ),
     ] = False,
 ) -> None:
     """Find the records of LEFT and RIGHT that are the same person.

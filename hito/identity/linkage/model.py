@@ -14,6 +14,8 @@ from splink import SettingsCreator, block_on
 
 # Uncertain band: pairs between these probabilities go to a reviewer.
 REVIEW_BAND = (0.30, 0.95)
+# The level whose u is counted from the data rather than sampled (see run.complete_u).
+SAME_DOCUMENT = "same document number"
 
 
 def _given_names() -> cl.CustomComparison:
@@ -112,7 +114,7 @@ def _document() -> cl.CustomComparison:
         comparison_description="Document number (digits, leading zeros dropped)",
         comparison_levels=[
             cll.NullLevel("doc"),
-            cll.ExactMatchLevel("doc").configure(label_for_charts="same document number"),
+            cll.ExactMatchLevel("doc").configure(label_for_charts=SAME_DOCUMENT),
             cll.DamerauLevenshteinLevel("doc", 1).configure(
                 label_for_charts="document number one slip apart"
             ),

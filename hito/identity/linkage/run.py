@@ -77,25 +77,78 @@ def _prepare(connection: Any, tables: dict[str, pa.Table], extra: tuple[str, ...
         connection.unregister(f"{name}_raw")
 
 
+U_SAMPLE = 2_000_000  # random pairs drawn to estimate u
+
+
 def _train(
     linker: Linker,
     api: Any,
     tables: Sequence[Any],
     *,
+    counts: tuple[float, float | None],
     seed: int = 1,
     explain: bool = False,
 ) -> Linker:
-    """Train without labels; returns a linker holding the trained model with its m floor."""
+    """Train without labels; returns a linker holding the trained model with its m floor.
+    `counts` is what `document_counts` found in the prepared tables."""
     training = linker.training
     training.estimate_probability_two_random_records_match(model.DETERMINISTIC_RULES, recall=0.8)
-    training.estimate_u_using_random_sampling(max_pairs=2e6, seed=seed)
+    training.estimate_u_using_random_sampling(max_pairs=U_SAMPLE, seed=seed)
+    inputs = [api.register(table) for table in tables]
+    completed = complete_u(linker.misc.save_model_to_json(), counts)
+    linker = Linker(inputs if len(inputs) > 1 else inputs[0], completed, log_level=None)
     for rule in model.EM_SESSIONS:
-        training.estimate_parameters_using_expectation_maximisation(rule)
+        linker.training.estimate_parameters_using_expectation_maximisation(rule)
     trained = floor_m(linker.misc.save_model_to_json())
     if explain:
         trained["retain_intermediate_calculation_columns"] = True
-    inputs = [api.register(table) for table in tables]
     return Linker(inputs if len(inputs) > 1 else inputs[0], trained, log_level=None)
+
+
+def document_counts(connection: Any, tables: Sequence[str]) -> tuple[float, float | None]:
+    """Pairs of records that share a document number, and pairs where both have one: from the
+    prepared tables' value counts (a link of two tables, or one table against itself)."""
+    if len(tables) == 2:
+        left, right = tables
+        shared, with_documents = _run(
+            connection,
+            f"""select coalesce(sum(l.n * r.n), 0),
+                    (select count(doc) from {left}) * (select count(doc) from {right})
+                from (select doc, count(*) n from {left} where doc is not null group by doc) l
+                join (select doc, count(*) n from {right} where doc is not null group by doc) r
+                using (doc)""",
+        )[0]
+    else:
+        (table,) = tables
+        shared, with_documents = _run(
+            connection,
+            f"""select coalesce(sum(n * (n - 1) / 2), 0),
+                    (select count(doc) * (count(doc) - 1) / 2 from {table})
+                from (select count(*) n from {table} where doc is not null group by doc)""",
+        )[0]
+    return float(shared), (float(with_documents) if with_documents else None)
+
+
+def complete_u(model_json: dict[str, Any], counts: tuple[float, float | None]) -> dict[str, Any]:
+    """The model with the u that random sampling cannot give.
+
+    Two records of different people share a document number about once in a million pairs, so
+    2,000,000 sampled pairs often see it never, and Splink then gives "same document number"
+    no weight at all. Its u is counted instead: pairs sharing a number over pairs where both
+    have one (true matches among them make this an overestimate, so the weight errs low). Any
+    other level never seen among the sampled pairs gets half an observation (0.5 / pairs
+    drawn) rather than none."""
+    shared, with_documents = counts
+    result = json.loads(json.dumps(model_json))
+    for comparison in result["comparisons"]:
+        for level in comparison["comparison_levels"]:
+            if level.get("is_null_level"):
+                continue
+            if level.get("label_for_charts") == model.SAME_DOCUMENT and with_documents:
+                level["u_probability"] = max(shared, 0.5) / with_documents
+            elif not isinstance(level.get("u_probability"), float):
+                level["u_probability"] = 0.5 / U_SAMPLE
+    return result
 
 
 def floor_m(model_json: dict[str, Any]) -> dict[str, Any]:
@@ -111,26 +164,51 @@ def floor_m(model_json: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
+# One-to-one links weigh every candidate of both records against each other; candidates below
+# this probability are too weak to matter (their odds are under 1%).
+COMPETING_FLOOR = 0.01
+
+
 def _pairs(connection: Any, table: str, threshold: float, *, one_to_one: bool = False) -> pa.Table:
     source = table
     if one_to_one:
-        # Each record keeps only its best link, and only when it is the other's best too
-        # (ties broken by id): for registries without duplicates inside them.
-        source = f"""(
-            select * from (
-                select *,
-                    row_number() over (
-                        partition by id_l order by match_weight desc, id_r) as rank_l,
-                    row_number() over (
-                        partition by id_r order by match_weight desc, id_l) as rank_r
-                from {table} where match_probability >= {float(threshold)}
-            ) where rank_l = 1 and rank_r = 1
-        )"""
+        source = _one_to_one(table, threshold)
     return connection.sql(
         f"select id_l as id_left, id_r as id_right, match_probability, match_weight "
         f"from {source} where match_probability >= {float(threshold)} "
         f"order by match_probability desc, id_l, id_r"
     ).to_arrow_table()
+
+
+def _one_to_one(table: str, threshold: float) -> str:
+    """Pairs of registries without duplicates inside them, where a record has at most one
+    match in the other registry.
+
+    Each pair's odds (2^weight) are weighed against those of every other candidate of both its
+    records: P(l = r) = o / (1 + others of l + others of r + o), so two equally good candidates
+    share the evidence instead of each looking certain. Then each record keeps only its best
+    link, and only when it is the other's best too (ties broken by id); at thresholds of 0.5 or
+    more that follows from the probabilities alone."""
+    window = "rows between unbounded preceding and unbounded following exclude current row"
+    return f"""(
+        select id_l, id_r, match_weight, match_probability from (
+            select id_l, id_r,
+                weight - log2(1 + others) as match_weight,
+                pow(2, weight) / (1 + others + pow(2, weight)) as match_probability,
+                row_number() over (
+                    partition by id_l order by weight - log2(1 + others) desc, id_r) as rank_l,
+                row_number() over (
+                    partition by id_r order by weight - log2(1 + others) desc, id_l) as rank_r
+            from (
+                select id_l, id_r, least(match_weight, 60) as weight,
+                    coalesce(sum(pow(2, least(match_weight, 60)))
+                        over (partition by id_l {window}), 0)
+                    + coalesce(sum(pow(2, least(match_weight, 60)))
+                        over (partition by id_r {window}), 0) as others
+                from {table}
+            )
+        ) where match_probability >= {float(threshold)} and rank_l = 1 and rank_r = 1
+    )"""
 
 
 def link(
@@ -146,7 +224,8 @@ def link(
 ) -> Outcome:
     """Pairs of records, one from each table, that are the same person, at or above
     `threshold`; the model is trained on these two tables without labels. With `one_to_one`,
-    a record links to at most one of the other table (its mutual best match).
+    a record links to at most one of the other table, and each pair's probability weighs all
+    the candidates of both its records (see `_one_to_one`).
 
     With a `spark` session, training and prediction run on Splink's Spark backend with the
     same settings (preparation stays in DuckDB, which hands Spark Parquet files)."""
@@ -173,9 +252,11 @@ def link(
             log_level=None,
         )
         clock.step("training")
-        linker = _train(linker, api, inputs)
+        counts = document_counts(connection, ["hito_left", "hito_right"])
+        linker = _train(linker, api, inputs, counts=counts)
         clock.step("predicting")
-        predictions = linker.inference.predict(threshold_match_probability=threshold)
+        lowest = min(threshold, COMPETING_FLOOR) if one_to_one else threshold
+        predictions = linker.inference.predict(threshold_match_probability=lowest)
         table = predictions.physical_name
         if spark is not None:
             from hito.identity.linkage.spark import fetch_predictions
@@ -219,7 +300,8 @@ def dedupe(
         log_level=None,
     )
     clock.step("training")
-    linker = _train(linker, api, ["hito_records"], explain=explain_pairs)
+    counts = document_counts(connection, ["hito_records"])
+    linker = _train(linker, api, ["hito_records"], counts=counts, explain=explain_pairs)
     clock.step("predicting")
     lowest = min(threshold, pairs_from if pairs_from is not None else threshold)
     predictions = linker.inference.predict(threshold_match_probability=lowest)

@@ -1,0 +1,106 @@
+"""The trained model itself: what random sampling cannot estimate is counted or bounded."""
+
+from __future__ import annotations
+
+import math
+
+import duckdb
+import pyarrow as pa
+import pytest
+
+from hito.identity import prepare
+from hito.identity.linkage import link
+from hito.identity.linkage.model import SAME_DOCUMENT
+from hito.identity.linkage.run import U_SAMPLE, complete_u, document_counts
+from hito.identity.synthetic import COLUMNS, Noise, registries
+
+
+def _level(label: str, m: float, u: float | None) -> dict:
+    return {"label_for_charts": label, "m_probability": m, "u_probability": u}
+
+
+def _model(document_u: float | None) -> dict:
+    levels = [
+        {"sql_condition": "null", "is_null_level": True},
+        _level(SAME_DOCUMENT, 0.9, document_u),
+        _level("one slip apart", 0.05, None),
+        _level("else", 0.05, 0.99),
+    ]
+    return {"comparisons": [{"output_column_name": "document", "comparison_levels": levels}]}
+
+
+def test_document_u_is_counted_and_unseen_levels_get_half_an_observation() -> None:
+    levels = complete_u(_model(None), (30.0, 1_000_000.0))["comparisons"][0]["comparison_levels"]
+    assert levels[1]["u_probability"] == pytest.approx(3e-5)
+    assert levels[2]["u_probability"] == pytest.approx(0.5 / U_SAMPLE)
+    assert levels[3]["u_probability"] == 0.99  # an estimated u stays as sampled
+    assert "u_probability" not in levels[0]
+
+
+def test_no_shared_document_still_gives_a_finite_weight() -> None:
+    levels = complete_u(_model(None), (0.0, 1_000_000.0))["comparisons"][0]["comparison_levels"]
+    assert levels[1]["u_probability"] == pytest.approx(0.5 / 1_000_000)
+
+
+def test_document_counts_for_a_link_and_for_a_dedupe() -> None:
+    connection = duckdb.connect()
+    prepare.install(connection)
+    rows = {
+        "l": [("a", "V-1.234.567"), ("b", "V-1.234.567"), ("c", ""), ("d", "555")],
+        "r": [("x", "1234567"), ("y", "999"), ("z", "")],
+    }
+    for name, records in rows.items():
+        columns = {column: [""] * len(records) for column in COLUMNS}
+        columns["id"] = [i for i, _ in records]
+        columns["document_number"] = [d for _, d in records]
+        connection.register(f"{name}_raw", pa.table(columns))
+        connection.execute(prepare.prepare_sql(f"{name}_raw", name, extra=())).fetchall()
+    # left has 3 documents (two the same number), right 2; one number shared by 2 × 1 pairs
+    assert document_counts(connection, ["l", "r"]) == (2.0, 6.0)
+    # within left: 3 documents make 3 pairs, one of which shares its number
+    assert document_counts(connection, ["l"]) == (1.0, 3.0)
+
+
+@pytest.fixture(scope="module")
+def trained() -> dict:
+    data = registries(3000, 1500, seed=13, noise=Noise())
+    outcome = link(pa.Table.from_pylist(data.left), pa.Table.from_pylist(data.right))
+    return outcome.model_json
+
+
+def test_a_shared_document_number_weighs_what_its_rarity_says(trained: dict) -> None:
+    (document,) = [c for c in trained["comparisons"] if c["output_column_name"] == "document"]
+    levels = document["comparison_levels"]
+    same = next(lv for lv in levels if lv.get("label_for_charts") == SAME_DOCUMENT)
+    weight = math.log2(same["m_probability"] / same["u_probability"])
+    # about 600 shared numbers among ~1,000,000 pairs with documents on both sides: ~10 bits
+    assert 8 < weight < 13, weight
+    for comparison in trained["comparisons"]:
+        for level in comparison["comparison_levels"]:
+            if not level.get("is_null_level"):
+                assert isinstance(level["u_probability"], float), level
+
+
+def test_one_to_one_candidates_share_the_evidence() -> None:
+    from hito.identity.linkage.run import _pairs
+
+    connection = duckdb.connect()
+    connection.execute(
+        "create table predictions as select * from (values "
+        "('a', 'x', 10.0), ('a', 'y', 10.0), ('b', 'z', 10.0), ('c', 'z', -5.0)"
+        ") t(id_l, id_r, match_weight)"
+    )
+    connection.execute("alter table predictions add column match_probability double default 0")
+    connection.execute("update predictions set match_probability = 1 / (1 + pow(2, -match_weight))")
+    plain = _pairs(connection, "predictions", 0.5).to_pylist()
+    assert {(p["id_left"], p["id_right"]) for p in plain} == {("a", "x"), ("a", "y"), ("b", "z")}
+    # One to one: a's two equally good candidates are each a coin toss, below 0.5...
+    linked = _pairs(connection, "predictions", 0.5, one_to_one=True).to_pylist()
+    assert [(p["id_left"], p["id_right"]) for p in linked] == [("b", "z")]
+    odds = 2.0**10
+    assert linked[0]["match_probability"] == pytest.approx(odds / (1 + 2**-5 + odds))
+    assert linked[0]["match_weight"] == pytest.approx(10 - math.log2(1 + 2**-5))
+    # ...and below it, the tie goes to the first by id, never to both.
+    lower = _pairs(connection, "predictions", 0.3, one_to_one=True).to_pylist()
+    assert sorted((p["id_left"], p["id_right"]) for p in lower) == [("a", "x"), ("b", "z")]
+    assert lower[-1]["match_probability"] == pytest.approx(odds / (1 + 2 * odds))
