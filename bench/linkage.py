@@ -2,12 +2,14 @@
 
     .venv/bin/python bench/linkage.py                      # 1,600,000 × 700,000 (the diasporas)
     .venv/bin/python bench/linkage.py --left 20000 --right 10000
+    .venv/bin/python bench/linkage.py --ceiling --methods ""   # only the bound any method meets
 
 Prints, for each method, precision, recall and F1 against the generator's ground truth, wall
 time of the whole link (preparation, training, prediction, clustering) and peak memory of the
 process that ran it. "Plain Splink" is configured as Splink's own tutorials do: raw columns,
 out-of-the-box name and date-of-birth comparisons, blocking on name and date of birth, u by
-random sampling and m by EM.
+random sampling and m by EM. With --ceiling it also prints an upper bound on the F1 any
+method could reach on the same data (bench/_ceiling.py).
 """
 
 from __future__ import annotations
@@ -161,6 +163,9 @@ def main() -> None:
         "--noise", type=float, default=1.0, help="scale of the registries' variations"
     )
     parser.add_argument("--methods", default="hito,plain-splink")
+    parser.add_argument(
+        "--ceiling", action="store_true", help="also bound the F1 any method could reach"
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--data", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -177,8 +182,17 @@ def main() -> None:
             f"(generated in {time.perf_counter() - started:.0f} s, seed {args.seed}, "
             f"noise ×{args.noise})"
         )
+        if args.ceiling:
+            from _ceiling import ceiling
+
+            total, ambiguous, bound = ceiling(directory)
+            print(
+                f"ceiling: {ambiguous:,} of {total:,} true pairs ({ambiguous / total:.2%}) have "
+                f"an unmatched record at least as alike field by field; F1 <= {bound:.4f} "
+                f"for any method"
+            )
         print(f"{'method':<14}{'precision':>10}{'recall':>9}{'F1':>9}{'time':>10}{'peak mem':>11}")
-        for method in args.methods.split(","):
+        for method in filter(None, args.methods.split(",")):
             done = subprocess.run(
                 [sys.executable, __file__, "--child", method, "--data", str(directory),
                  "--threshold", str(args.threshold)],
