@@ -95,14 +95,17 @@ def _train(
     training.estimate_probability_two_random_records_match(model.DETERMINISTIC_RULES, recall=0.8)
     training.estimate_u_using_random_sampling(max_pairs=U_SAMPLE, seed=seed)
     inputs = [api.register(table) for table in tables]
-    completed = complete_u(linker.misc.save_model_to_json(), counts)
-    linker = Linker(inputs if len(inputs) > 1 else inputs[0], completed, log_level=None)
+
+    def with_model(settings: dict[str, Any]) -> Linker:
+        return Linker(inputs if len(inputs) > 1 else inputs[0], settings, log_level=None)
+
+    linker = with_model(complete_u(linker.misc.save_model_to_json(), counts))
     for rule in model.EM_SESSIONS:
         linker.training.estimate_parameters_using_expectation_maximisation(rule)
     trained = floor_m(linker.misc.save_model_to_json())
     if explain:
         trained["retain_intermediate_calculation_columns"] = True
-    return Linker(inputs if len(inputs) > 1 else inputs[0], trained, log_level=None)
+    return with_model(trained)
 
 
 def document_counts(connection: Any, tables: Sequence[str]) -> tuple[float, float | None]:
@@ -190,22 +193,22 @@ def _one_to_one(table: str, threshold: float) -> str:
     link, and only when it is the other's best too (ties broken by id); at thresholds of 0.5 or
     more that follows from the probabilities alone."""
     window = "rows between unbounded preceding and unbounded following exclude current row"
+    odds = "pow(2, least(match_weight, 60))"  # beyond 2^60 a pair is certain anyway
     return f"""(
-        select id_l, id_r, match_weight, match_probability from (
-            select id_l, id_r,
-                weight - log2(1 + others) as match_weight,
-                pow(2, weight) / (1 + others + pow(2, weight)) as match_probability,
-                row_number() over (
-                    partition by id_l order by weight - log2(1 + others) desc, id_r) as rank_l,
-                row_number() over (
-                    partition by id_r order by weight - log2(1 + others) desc, id_l) as rank_r
+        select * from (
+            select *,
+                row_number() over (partition by id_l order by match_weight desc, id_r) as rank_l,
+                row_number() over (partition by id_r order by match_weight desc, id_l) as rank_r
             from (
-                select id_l, id_r, least(match_weight, 60) as weight,
-                    coalesce(sum(pow(2, least(match_weight, 60)))
-                        over (partition by id_l {window}), 0)
-                    + coalesce(sum(pow(2, least(match_weight, 60)))
-                        over (partition by id_r {window}), 0) as others
-                from {table}
+                select id_l, id_r,
+                    weight - log2(1 + others) as match_weight,
+                    pow(2, weight) / (1 + others + pow(2, weight)) as match_probability
+                from (
+                    select id_l, id_r, least(match_weight, 60) as weight,
+                        coalesce(sum({odds}) over (partition by id_l {window}), 0)
+                        + coalesce(sum({odds}) over (partition by id_r {window}), 0) as others
+                    from {table}
+                )
             )
         ) where match_probability >= {float(threshold)} and rank_l = 1 and rank_r = 1
     )"""
