@@ -175,7 +175,7 @@ COMPETING_FLOOR = 0.01
 def _pairs(connection: Any, table: str, threshold: float, *, one_to_one: bool = False) -> pa.Table:
     source = table
     if one_to_one:
-        source = _one_to_one(table, threshold)
+        source = _one_to_one(table)
     return connection.sql(
         f"select id_l as id_left, id_r as id_right, match_probability, match_weight "
         f"from {source} where match_probability >= {float(threshold)} "
@@ -183,7 +183,7 @@ def _pairs(connection: Any, table: str, threshold: float, *, one_to_one: bool = 
     ).to_arrow_table()
 
 
-def _one_to_one(table: str, threshold: float) -> str:
+def _one_to_one(table: str) -> str:
     """Pairs of registries without duplicates inside them, where a record has at most one
     match in the other registry.
 
@@ -191,7 +191,8 @@ def _one_to_one(table: str, threshold: float) -> str:
     records: P(l = r) = o / (1 + others of l + others of r + o), so two equally good candidates
     share the evidence instead of each looking certain. Then each record keeps only its best
     link, and only when it is the other's best too (ties broken by id); at thresholds of 0.5 or
-    more that follows from the probabilities alone."""
+    more that follows from the probabilities alone. The probability rises with the adjusted
+    weight, so the caller's threshold can be applied after the ranking."""
     window = "rows between unbounded preceding and unbounded following exclude current row"
     odds = "pow(2, least(match_weight, 60))"  # beyond 2^60 a pair is certain anyway
     return f"""(
@@ -210,7 +211,7 @@ def _one_to_one(table: str, threshold: float) -> str:
                     from {table}
                 )
             )
-        ) where match_probability >= {float(threshold)} and rank_l = 1 and rank_r = 1
+        ) where rank_l = 1 and rank_r = 1
     )"""
 
 
