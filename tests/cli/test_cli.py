@@ -123,9 +123,12 @@ def test_import_geojson(env: dict[str, str], tmp_path: Path) -> None:
         ),
         encoding="utf-8",
     )
-    done = hito(env, "import", "events", str(source), "--agency", "PE-RREE")
+    refused = hito(env, "import", "events", str(source), "--agency", "PE-RREE")
+    assert refused.returncode == 2 and "this node serves CL" in refused.stderr
+    peru = {**env, "HITO_NODE": "PE"}
+    done = hito(peru, "import", "events", str(source), "--agency", "PE-RREE")
     assert done.returncode == 0, done.stderr
-    exported = hito(env, "export", "events", "--agency", "PE-RREE").stdout
+    exported = hito(peru, "export", "events", "--agency", "PE-RREE").stdout
     assert "official_measure" in exported and "PE-RREE" in exported
 
 
@@ -184,4 +187,4 @@ def test_demo_load_only_in_demo_mode_and_only_once(env: dict[str, str]) -> None:
         )
         <= 28 * 50
     )
-    assert hito(demo, "db", "verify-audit").stdout.strip() == "audit chain intact"
+    assert hito(demo, "audit", "verify").stdout.strip() == "audit chain intact"

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from hito.cli._common import agency_scope, fail, say, sessions, settings
 from hito.identity.prepare import STANDARD_COLUMNS
 
 if TYPE_CHECKING:
@@ -81,10 +82,6 @@ ExtraOption = Annotated[str | None, typer.Option(help="More columns to compare a
 EncodingOption = Annotated[str, typer.Option(help="auto (UTF-8, else Latin-1), or a codec")]
 
 
-def _say(message: str) -> None:
-    typer.secho(message, err=True, fg=typer.colors.BRIGHT_BLACK)
-
-
 def _read(path: Path, mapping: str | None, extra: str | None, encoding: str) -> PersonFile:
     from hito.identity.files import FileError, parse_extra, parse_map, read_person_file
 
@@ -100,14 +97,14 @@ def _read(path: Path, mapping: str | None, extra: str | None, encoding: str) -> 
 def _summary(files: list[PersonFile], unreadable: dict[str, int]) -> None:
     for person_file in files:
         missing = ", ".join(person_file.missing_columns) or "none"
-        _say(
+        say(
             f"{person_file.path.name}: {person_file.rows:,} records ({person_file.encoding}); "
             f"columns absent: {missing}"
         )
     counted = {column: n for column, n in unreadable.items() if n}
     if counted:
         detail = ", ".join(f"{n:,} {column}" for column, n in counted.items())
-        _say(f"unreadable values treated as missing: {detail}")
+        say(f"unreadable values treated as missing: {detail}")
 
 
 def _threshold(value: float) -> float:
@@ -157,7 +154,7 @@ def link(
         files[1].table,
         threshold=threshold,
         extra=tuple(c for c in files[0].table.column_names if c not in _STANDARD_SET),
-        progress=lambda step: _say(f"{step}…"),
+        progress=lambda step: say(f"{step}…"),
         one_to_one=one_to_one,
     )
     _write_pairs(out, outcome.pairs)
@@ -185,7 +182,7 @@ def dedupe(
         person_file.table,
         threshold=threshold,
         extra=tuple(c for c in person_file.table.column_names if c not in _STANDARD_SET),
-        progress=lambda step: _say(f"{step}…"),
+        progress=lambda step: say(f"{step}…"),
     )
     assert outcome.clusters is not None
     with out.open("w", newline="", encoding="utf-8") as handle:
@@ -238,9 +235,9 @@ def screen(
     list_file = _read(
         watchlist, column_map, "kind,reference" if _has_kind(watchlist) else None, encoding
     )
-    _say(f"indexing {list_file.rows:,} list entries…")
+    say(f"indexing {list_file.rows:,} list entries…")
     index = AlertIndex.build(list_file.table)
-    _say(f"screening {person_file.rows:,} people…")
+    say(f"screening {person_file.rows:,} people…")
     hits = 0
     with out.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
@@ -289,23 +286,22 @@ def load_alerts(
     encoding: EncodingOption = "auto",
 ) -> None:
     """Load an alert list into this node's database (all or nothing)."""
-    from hito.cli import _agency_scope, _fail, _sessions, _settings
     from hito.exc import HitoError
     from hito.identity import load_alerts as load
     from hito.identity.models import AlertKind
     from hito.records import SharingLevel
 
     if kind not in AlertKind.__members__:
-        _fail(f"--kind must be one of {', '.join(AlertKind)}", 2)
+        fail(f"--kind must be one of {', '.join(AlertKind)}", 2)
     if sharing not in SharingLevel.__members__:
-        _fail(f"--sharing must be one of {', '.join(SharingLevel)}", 2)
+        fail(f"--sharing must be one of {', '.join(SharingLevel)}", 2)
     list_file = _read(file, column_map, "kind,reference" if _has_kind(file) else None, encoding)
-    settings = _settings()
-    with _sessions(settings)() as session:
+    node = settings()
+    with sessions(node)() as session:
         try:
             count = load(
                 session,
-                scope=_agency_scope(session, settings, agency),
+                scope=agency_scope(session, node, agency),
                 table=list_file.table,
                 list_name=list_name,
                 kind=AlertKind(kind),
@@ -315,7 +311,7 @@ def load_alerts(
             session.commit()
         except HitoError as error:
             session.rollback()
-            _fail(f"{file.name}: {error}")
+            fail(f"{file.name}: {error}")
     typer.echo(f"{count:,} entries loaded into list {list_name!r}")
 
 
@@ -324,12 +320,11 @@ def link_persons() -> None:
     """Train the linkage model on this node's person encounters, group them into identities
     and queue the uncertain pairs for review (reviewers' decisions are kept)."""
     from hito.auth import unrestricted
-    from hito.cli import _sessions, _settings
     from hito.identity import link_persons as run
 
-    settings = _settings()
-    with _sessions(settings)() as session:
-        summary = run(session, scope=unrestricted(settings.node), progress=lambda s: _say(f"{s}…"))
+    node = settings()
+    with sessions(node)() as session:
+        summary = run(session, scope=unrestricted(node.node), progress=lambda s: say(f"{s}…"))
         session.commit()
     typer.echo(
         f"model {summary['model_id']}: {summary['persons']:,} encounters → "

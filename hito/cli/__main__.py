@@ -1,0 +1,3 @@
+from hito.cli import app
+
+app()
