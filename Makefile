@@ -1,10 +1,12 @@
-# Hito: `make run` serves the demo on http://127.0.0.1:8000, `make test` runs the whole suite.
+# Hito: `make run` serves Chile's demo node on http://127.0.0.1:8000 and Peru's on :8001,
+# exchanging under the demo agreement; `make test` runs the whole suite.
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
-PORT ?= 8000
+CL_PORT ?= 8000
+PE_PORT ?= 8001
 
 .PHONY: install run test test-slow lint typecheck bench clean chromium postgres
 
@@ -20,10 +22,9 @@ node_modules/.installed: package.json package-lock.json
 
 install: $(BIN)/.installed node_modules/.installed
 
+# Both nodes, each with its own var/<node>.db and key; Ctrl-C stops both.
 run: install
-	@HITO_DEMO=1 $(BIN)/hito demo load
-	@echo "Hito: http://$(HOST):$(PORT)"
-	HITO_DEMO=1 $(BIN)/hito serve --host $(HOST) --port $(PORT)
+	HITO_DEMO=1 $(BIN)/hito demo up --host $(HOST) --cl-port $(CL_PORT) --pe-port $(PE_PORT)
 
 chromium:
 	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium; }

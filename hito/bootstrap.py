@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from hito.agencies import seed_agencies
+from hito.auth.scoping import unscoped
 from hito.db import make_engine, make_sessionmaker, session_scope
 from hito.migrate import upgrade
 from hito.places import seed_places
@@ -13,7 +14,7 @@ def prepare_database(settings: Settings) -> None:
     upgrade(settings.database_url)
     engine = make_engine(settings.database_url)
     try:
-        with session_scope(make_sessionmaker(engine)) as session:
+        with session_scope(make_sessionmaker(engine)) as session, unscoped(session):
             seed_agencies(session)
             seed_places(session, node=settings.node)
     finally:

@@ -40,3 +40,8 @@ class Forbidden(HitoError):
 class Conflict(HitoError):
     status = 409
     title = "Conflict"
+
+
+class Unavailable(HitoError):
+    status = 503
+    title = "Service unavailable"

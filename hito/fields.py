@@ -57,3 +57,15 @@ Latitude = Annotated[StrictFloat, Field(ge=-90, le=90, allow_inf_nan=False)]
 Longitude = Annotated[StrictFloat, Field(ge=-180, le=180, allow_inf_nan=False)]
 
 INPUT = ConfigDict(extra="forbid")
+
+UUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+GlobalId = Annotated[
+    str,
+    Field(
+        pattern=UUID_PATTERN,
+        min_length=36,
+        max_length=36,
+        description="A record's global id (UUID), the same on both nodes",
+        examples=["01967c3e-5b2a-7c4d-9e8f-0a1b2c3d4e5f"],
+    ),
+]

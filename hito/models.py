@@ -1,10 +1,19 @@
 """Every table, imported once so that Alembic and the tests see the whole metadata."""
 
 from hito.agencies.models import Agency
-from hito.audit import AuditEntry
+from hito.annotations.models import Annotation
+from hito.audit.models import AuditCheckpoint, AuditEntry
 from hito.auth.models import ApiToken, UserAccount
 from hito.db import Base
 from hito.events.models import Event, Observation
+from hito.exchange.models import (
+    ExchangeLink,
+    InboxEnvelope,
+    OutboxEnvelope,
+    Peer,
+    SeenNonce,
+    SharingAgreement,
+)
 from hito.identity.models import (
     AlertEntry,
     LinkageModel,
@@ -14,8 +23,19 @@ from hito.identity.models import (
 )
 from hito.people.models import IdentityDocument, Person, PersonGroup, PersonKey
 from hito.places.models import CrossingPoint, Facility, Sector
+from hito.rfi.models import InformationAnswer, InformationRequest
 
 __all__ = [
+    "Annotation",
+    "AuditCheckpoint",
+    "ExchangeLink",
+    "InboxEnvelope",
+    "InformationAnswer",
+    "InformationRequest",
+    "OutboxEnvelope",
+    "Peer",
+    "SeenNonce",
+    "SharingAgreement",
     "AlertEntry",
     "LinkReview",
     "LinkageModel",

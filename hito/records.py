@@ -1,4 +1,10 @@
-"""What every shared record carries: its origin node, a version and a sharing level."""
+"""What every shared record carries: a global id, its origin node, a version, a sharing level.
+
+Records written on this node have ``origin_node`` = the node and no ``audience``; records
+received from a peer keep the origin's ``uid``, ``origin_node`` and ``version``, and carry the
+``audience`` the sharing agreement gives them on this side. Who reads what is decided from these
+columns in one place, ``hito.auth.scope``, and applied by the session (``hito.auth.scoping``).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +12,7 @@ import datetime as dt
 import enum
 from typing import Any
 
+import uuid_utils
 from sqlalchemy import Enum, Integer, String
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
@@ -18,6 +25,14 @@ class SharingLevel(enum.StrEnum):
     national = "national"
     binational = "binational"
     humanitarian = "humanitarian"
+
+
+class Audience(enum.StrEnum):
+    """Who, on the receiving node, reads a record received from the peer (set by the agreement)."""
+
+    all = "all"
+    security = "security"  # police, investigations and immigration
+    humanitarian = "humanitarian"  # humanitarian agencies and caseworkers
 
 
 def str_enum(cls: type[enum.StrEnum], name: str) -> Enum:
@@ -33,12 +48,19 @@ def str_enum(cls: type[enum.StrEnum], name: str) -> Enum:
     )
 
 
-class SharedRecord:
-    """Mixin: origin node, optimistic-lock version, sharing level and timestamps."""
+def new_uid() -> str:
+    """A global record id: a UUIDv7 (RFC 9562), time-ordered, as 36 characters of text."""
+    return str(uuid_utils.uuid7())
 
+
+class SharedRecord:
+    """Mixin: global id, origin node, optimistic-lock version, sharing level, audience, times."""
+
+    uid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uid)
     origin_node: Mapped[str] = mapped_column(String(2))
     version: Mapped[int] = mapped_column(Integer, default=1)
     sharing_level: Mapped[SharingLevel] = mapped_column(str_enum(SharingLevel, "sharing_level"))
+    audience: Mapped[Audience | None] = mapped_column(str_enum(Audience, "audience"))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

@@ -19,11 +19,17 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="HITO_", env_file=".env", extra="ignore")
 
-    database_url: str = Field(
-        "sqlite:///var/hito.db",
-        description="SQLAlchemy URL. SQLite (embedded, default) or postgresql+psycopg://...",
-    )
     node: Literal["CL", "PE"] = Field("CL", description="Country of this national node.")
+    database_url: str = Field(
+        "",
+        description="SQLAlchemy URL: SQLite (embedded; default var/<node>.db) or "
+        "postgresql+psycopg://...",
+    )
+    key_file: Path | None = Field(
+        None,
+        description="This node's Ed25519 private key, outside the database, mode 0600 "
+        "(default var/<node>-node.key)",
+    )
     demo: bool = Field(False, description="Demo mode: allows the demo secret and demo logins.")
     secret_key: str = Field(
         DEMO_SECRET_KEY,
@@ -39,6 +45,37 @@ class Settings(BaseSettings):
         Path("node_modules"), description="Where npm installed the front-end libraries."
     )
     page_size_max: int = Field(500, gt=0, description="Largest page of a listing.")
+    exchange: bool = Field(
+        True, description="`hito serve` also runs the exchange with the registered peers."
+    )
+    exchange_interval: float = Field(
+        1.0, gt=0, le=3600, description="Seconds between two rounds of the exchange when idle."
+    )
+    exchange_batch: int = Field(
+        500, gt=0, le=5000, description="Envelopes per request between nodes."
+    )
+    exchange_timeout: float = Field(
+        10.0, gt=0, le=600, description="Seconds before a request to a peer is given up."
+    )
+    replay_window: int = Field(
+        300, ge=10, le=3600, description="Seconds a signed request between nodes stays valid."
+    )
+    checkpoint_interval: float = Field(
+        60.0, gt=0, description="Seconds between two signed audit checkpoints sent to peers."
+    )
+
+    @model_validator(mode="after")
+    def _node_defaults(self) -> Settings:
+        if not self.database_url:
+            self.database_url = f"sqlite:///var/{self.node.lower()}.db"
+        if self.key_file is None:
+            self.key_file = Path(f"var/{self.node.lower()}-node.key")
+        return self
+
+    @property
+    def key_path(self) -> Path:
+        assert self.key_file is not None  # filled in by _node_defaults
+        return self.key_file
 
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> Settings:

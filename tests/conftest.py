@@ -1,64 +1,57 @@
-"""Fixtures, against real databases and a real HTTP server.
+"""Fixtures, against real databases and real HTTP servers: two national nodes.
 
 - ``backend`` is parametrised: every test that uses a database runs on SQLite *and* PostgreSQL.
-  PostgreSQL gets a database of its own per test run (``hito_test_<pid>``), dropped at the end.
-- ``database_url``: a migrated, seeded database of that backend (Alembic, never create_all).
-- ``server``: the app served by uvicorn on a free port of 127.0.0.1 in a background thread;
-  ``client`` is an httpx client to it; ``login(username)`` returns an authenticated client.
-- Users: one per agency with the role of the scenario under test (see ``USERS``); password
-  ``PASSWORD``. Mutable tables are emptied after each test, so tests do not see each other's data.
+  PostgreSQL gets databases of its own per test run (``hito_test_<pid>_cl`` / ``_pe``), dropped
+  at the end.
+- ``nodes``: Chile's and Peru's nodes of that backend (``tests/nodes.py``): each migrated by
+  Alembic (never create_all), seeded, with its key, its users (``USERS``, password ``PASSWORD``)
+  and its server on a free port of 127.0.0.1, each registered as the other's peer, both under the
+  demo agreement. Nothing crosses between them until a test calls ``sync()``.
+- ``settings``, ``sessions``, ``server``, ``database_url``: Chile's node, for tests of one node.
+- ``login(username)``: an httpx client with that user's bearer token, on the user's own node
+  (``cl.*`` on Chile's, ``pe.*`` on Peru's).
+- ``session``: a session of Chile's node that reads everything, on purpose (``unscoped``).
+- After each test every table is emptied on both nodes, except reference data, users, peers and
+  the demo agreement (``KEEP``); the links' counters start again from zero.
 """
 
 from __future__ import annotations
 
 import os
-import socket
-import threading
-import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import httpx
 import psycopg
 import pytest
-import uvicorn
-from sqlalchemy import delete
+from sqlalchemy import delete, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from hito.auth import create_user
-from hito.bootstrap import prepare_database
-from hito.db import make_engine, make_sessionmaker
-from hito.models import (
-    AlertEntry,
-    AuditEntry,
-    Event,
-    IdentityDocument,
-    LinkageModel,
-    LinkReview,
-    Observation,
-    Person,
-    PersonGroup,
-    PersonIdentity,
-    ScreeningDecision,
-)
+from hito.auth.scoping import unscoped
+from hito.exchange.agreements import document_json, example_agreement, parse_agreement
+from hito.exchange.canonical import sha256_hex
+from hito.models import Base, ExchangeLink, Peer, SharingAgreement
 from hito.settings import Settings
-from hito.web.app import create_app
+from tests.nodes import PASSWORD, USERS, LiveServer, TestNode, free_port, join, node_of, start_node
+from tests.nodes import sync as sync_nodes
+
+__all__ = ["PASSWORD", "USERS", "LiveServer", "free_port"]
 
 PG_ADMIN_URL = os.environ.get("HITO_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
-PASSWORD = "correct horse battery"
-# username: (agency code, roles)
-USERS: dict[str, tuple[str, str]] = {
-    "cl.operator": ("CL-CARABINEROS", "operator"),
-    "cl.pdi": ("CL-PDI", "supervisor"),
-    "cl.viewer": ("CL-MINREL", "viewer"),
-    "cl.admin": ("CL-SERMIG", "admin"),
-    "cl.caseworker": ("CL-SERMIG", "caseworker"),
-    "pe.operator": ("PE-PNP", "operator"),
-    "pe.military": ("PE-EJERCITO", "operator"),
-    "pe.viewer": ("PE-RREE", "viewer"),
-    "pe.supervisor": ("PE-MIGRACIONES", "supervisor"),
-    "int.oim": ("INT-OIM", "caseworker"),
-    "int.acnur": ("INT-ACNUR", "viewer"),
+# Tables a test does not empty: reference data, accounts and tokens, the peers and agreements
+# (restored below), the schema's version. Every other table of the models is emptied.
+KEEP = {
+    "agency",
+    "sector",
+    "crossing_point",
+    "facility",
+    "user_account",
+    "api_token",
+    "exchange_peer",
+    "exchange_link",
+    "sharing_agreement",
 }
+DEMO_AGREEMENT_SHA = sha256_hex(document_json(parse_agreement(example_agreement())))
 
 
 def _pg_url(name: str) -> str:
@@ -66,32 +59,16 @@ def _pg_url(name: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def pg_database() -> Iterator[str]:
-    name = f"hito_test_{os.getpid()}"
+def pg_databases() -> Iterator[dict[str, str]]:
+    names = {code: f"hito_test_{os.getpid()}_{code.lower()}" for code in ("CL", "PE")}
     with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    yield _pg_url(name)
+        for name in names.values():
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            conn.execute(f'CREATE DATABASE "{name}"')
+    yield {code: _pg_url(name) for code, name in names.items()}
     with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def _settings(url: str) -> Settings:
-    return Settings(
-        database_url=url, demo=False, secret_key="test-secret-key-0123456789", node="CL"
-    )
-
-
-def _prepare(url: str) -> None:
-    settings = _settings(url)
-    prepare_database(settings)
-    factory = make_sessionmaker(make_engine(url))
-    with factory() as session:
-        for username, (agency, roles) in USERS.items():
-            create_user(
-                session, username=username, password=PASSWORD, agency_code=agency, roles=roles
-            )
-        session.commit()
+        for name in names.values():
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
@@ -99,133 +76,125 @@ def backend(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
-@pytest.fixture(scope="session")
-def _databases(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    return {}
+_started: dict[str, dict[str, TestNode]] = {}
 
 
 @pytest.fixture(scope="session")
-def database_url(
-    backend: str,
-    _databases: dict[str, str],
-    tmp_path_factory: pytest.TempPathFactory,
-    request: pytest.FixtureRequest,
-) -> str:
-    if backend not in _databases:
+def nodes(
+    backend: str, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> Iterator[dict[str, TestNode]]:
+    if backend not in _started:
+        folder: Path = tmp_path_factory.mktemp(f"nodes-{backend}")
         if backend == "sqlite":
-            url = f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'hito.db'}"
+            urls = {code: f"sqlite:///{folder / f'{code.lower()}.db'}" for code in ("CL", "PE")}
         else:
-            url = request.getfixturevalue("pg_database")
-        _prepare(url)
-        _databases[backend] = url
-    return _databases[backend]
+            urls = request.getfixturevalue("pg_databases")
+        _started[backend] = {code: start_node(code, url, folder) for code, url in urls.items()}
+        join(_started[backend])
+        sync_nodes(_started[backend])
+    yield _started[backend]
 
 
 @pytest.fixture(scope="session")
-def settings(database_url: str) -> Settings:
-    return _settings(database_url)
+def cl(nodes: dict[str, TestNode]) -> TestNode:
+    return nodes["CL"]
 
 
 @pytest.fixture(scope="session")
-def sessions(database_url: str) -> sessionmaker[Session]:
-    return make_sessionmaker(make_engine(database_url))
+def pe(nodes: dict[str, TestNode]) -> TestNode:
+    return nodes["PE"]
+
+
+@pytest.fixture(scope="session")
+def database_url(cl: TestNode) -> str:
+    return cl.settings.database_url
+
+
+@pytest.fixture(scope="session")
+def settings(cl: TestNode) -> Settings:
+    return cl.settings
+
+
+@pytest.fixture(scope="session")
+def sessions(cl: TestNode) -> sessionmaker[Session]:
+    return cl.sessions
+
+
+@pytest.fixture(scope="session")
+def server(cl: TestNode) -> LiveServer:
+    return cl.server
 
 
 @pytest.fixture
 def session(sessions: sessionmaker[Session]) -> Iterator[Session]:
-    with sessions() as s:
+    with sessions() as s, unscoped(s):
         yield s
+
+
+@pytest.fixture
+def sync(nodes: dict[str, TestNode]) -> Callable[[], int]:
+    """sync() runs the exchange between the two nodes until nothing moves."""
+    return lambda: sync_nodes(nodes)
+
+
+def _empty(node: TestNode, peer_url: str) -> None:
+    with node.sessions() as s, unscoped(s):
+        for table in reversed(Base.metadata.sorted_tables):
+            if table.name not in KEEP:
+                s.execute(delete(table))
+        s.execute(delete(SharingAgreement).where(SharingAgreement.sha256 != DEMO_AGREEMENT_SHA))
+        s.execute(
+            update(ExchangeLink).values(
+                last_seq=0,
+                acked_seq=0,
+                applied_seq=0,
+                peer_last_seq=0,
+                failures=0,
+                last_error=None,
+                last_checkpoint_at=None,
+                agreement_sha=DEMO_AGREEMENT_SHA,
+            )
+        )
+        s.execute(update(Peer).values(url=peer_url, active=True))
+        s.commit()
 
 
 @pytest.fixture(autouse=True)
 def _clean(request: pytest.FixtureRequest) -> Iterator[None]:
-    if "database_url" not in request.fixturenames:
+    if "nodes" not in request.fixturenames:
         yield
         return
-    factory = request.getfixturevalue("sessions")
+    both: dict[str, TestNode] = request.getfixturevalue("nodes")
     yield
-    with factory() as s:
-        for table in (
-            LinkReview,
-            PersonIdentity,
-            LinkageModel,
-            ScreeningDecision,
-            AlertEntry,
-            IdentityDocument,
-            Person,
-            PersonGroup,
-            Observation,
-            Event,
-            AuditEntry,
-        ):
-            s.execute(delete(table))
-        s.commit()
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class LiveServer:
-    def __init__(self, settings: Settings) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(
-            create_app(settings),
-            host="127.0.0.1",
-            port=self.port,
-            log_level="warning",
-            lifespan="off",
-        )
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    def __enter__(self) -> LiveServer:
-        self.thread.start()
-        deadline = time.monotonic() + 20
-        while not self.server.started:
-            if time.monotonic() > deadline:
-                raise RuntimeError("test server did not start")
-            time.sleep(0.02)
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(10)
-
-
-@pytest.fixture(scope="session")
-def server(settings: Settings) -> Iterator[LiveServer]:
-    with LiveServer(settings) as live:
-        yield live
-
-
-@pytest.fixture
-def client(server: LiveServer) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=server.url, timeout=60) as c:
-        yield c
+    _empty(both["CL"], both["PE"].url)
+    _empty(both["PE"], both["CL"].url)
 
 
 _tokens: dict[tuple[str, str], str] = {}
 
 
+def token_for(base_url: str, username: str) -> str:
+    key = (base_url, username)
+    if key not in _tokens:
+        reply = httpx.post(
+            f"{base_url}/api/v1/auth/token", data={"username": username, "password": PASSWORD}
+        )
+        assert reply.status_code == 200, reply.text
+        _tokens[key] = reply.json()["access_token"]
+    return _tokens[key]
+
+
 @pytest.fixture
-def login(server: LiveServer) -> Iterator[Callable[[str], httpx.Client]]:
-    """login("cl.operator") → an httpx client with that user's bearer token."""
+def login(nodes: dict[str, TestNode]) -> Iterator[Callable[[str], httpx.Client]]:
+    """login("cl.operator") → an httpx client with that user's token, on the user's node."""
     opened: list[httpx.Client] = []
 
     def _login(username: str) -> httpx.Client:
-        key = (server.url, username)
-        if key not in _tokens:
-            reply = httpx.post(
-                f"{server.url}/api/v1/auth/token", data={"username": username, "password": PASSWORD}
-            )
-            assert reply.status_code == 200, reply.text
-            _tokens[key] = reply.json()["access_token"]
+        base = nodes[node_of(username)].url
         c = httpx.Client(
-            base_url=server.url, timeout=60, headers={"Authorization": f"Bearer {_tokens[key]}"}
+            base_url=base,
+            timeout=60,
+            headers={"Authorization": f"Bearer {token_for(base, username)}"},
         )
         opened.append(c)
         return c
@@ -233,3 +202,9 @@ def login(server: LiveServer) -> Iterator[Callable[[str], httpx.Client]]:
     yield _login
     for c in opened:
         c.close()
+
+
+@pytest.fixture
+def client(server: LiveServer) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=server.url, timeout=60) as c:
+        yield c

@@ -33,3 +33,10 @@ def person_payload(**overrides: Any) -> dict[str, Any]:
     }
     payload.update(overrides)
     return payload
+
+
+def local_id(api: Any, kind: str, uid: str) -> int:
+    """The id a record of another node has on the node ``api`` talks to (found by global id)."""
+    items = api.get(f"/api/v1/{kind}", params={"uid": uid}).json()["items"]
+    assert len(items) == 1, f"{kind} {uid} is not on this node"
+    return int(items[0]["id"])

@@ -15,16 +15,23 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from hito.auth import unrestricted
+from hito.auth.scoping import unscoped
+from hito.exchange.agreements import example_agreement
 from hito.models import (
     AlertEntry,
+    Annotation,
     AuditEntry,
     CrossingPoint,
     Event,
+    InformationAnswer,
+    InformationRequest,
     LinkReview,
     Observation,
+    OutboxEnvelope,
     Person,
     PersonGroup,
     ScreeningDecision,
+    SharingAgreement,
 )
 from tests.factories import event_payload, person_payload
 
@@ -138,6 +145,46 @@ ENDPOINTS = [
         ("decision",),
         ("decision",),
     ),
+    Endpoint(
+        "POST",
+        "/api/v1/annotations",
+        lambda: {"record_type": "event", "record_uid": "?", "text": "nota"},
+        ("record_type", "record_uid", "text"),
+        ("sharing_level",),
+    ),
+    Endpoint(
+        "POST",
+        "/api/v1/requests",
+        lambda: {
+            "subject_kind": "person",
+            "subject": {"given_names": "Ana", "surnames": "Paz"},
+            "reason": "Verificación de identidad en Chacalluta",
+            "deadline": "2026-12-24T12:00:00-03:00",
+        },
+        ("subject_kind", "subject", "reason", "deadline"),
+        ("subject_kind",),
+    ),
+    Endpoint(
+        "POST",
+        "/api/v1/requests/{request}/answer",
+        lambda: {"text": "Sin antecedentes en Chile.", "records": []},
+        ("text",),
+        (),
+    ),
+    Endpoint(
+        "POST",
+        "/api/v1/requests/{request}/decline",
+        lambda: {"reason": "Fuera del acuerdo vigente."},
+        ("reason",),
+        (),
+    ),
+    Endpoint(
+        "POST",
+        "/api/v1/agreements",
+        lambda: {"document": example_agreement()},
+        ("document",),
+        (),
+    ),
 ]
 
 
@@ -154,6 +201,11 @@ def _snapshot(session: Session) -> tuple[Any, ...]:
             AuditEntry,
             LinkReview,
             ScreeningDecision,
+            Annotation,
+            InformationRequest,
+            InformationAnswer,
+            SharingAgreement,
+            OutboxEnvelope,
         )
     )
     versions = tuple(session.execute(select(Event.id, Event.version, Event.status)).all())
@@ -199,7 +251,7 @@ def _bad_requests(endpoint: Endpoint) -> list[Case]:
             cases.append(
                 (f"location {location}", "location", None, {**valid, "location": location})
             )
-    for field in ("description", "note", "given_names", "label", "name"):
+    for field in ("description", "note", "given_names", "label", "name", "text", "reason"):
         if field in valid:
             cases.append((f"NUL in {field}", field, None, {**valid, field: "a\x00b"}))
             cases.append((f"huge {field}", field, None, {**valid, field: "x" * 100_000}))
@@ -207,17 +259,33 @@ def _bad_requests(endpoint: Endpoint) -> list[Case]:
 
 
 @pytest.fixture
-def targets(login: Login, sessions: sessionmaker[Session]) -> dict[str, int]:
+def targets(
+    login: Login, sessions: sessionmaker[Session], sync: Callable[[], int]
+) -> dict[str, Any]:
     from hito.identity import load_alerts
     from hito.identity.models import AlertKind
     from hito.records import SharingLevel
 
     api = login("cl.admin")
     event = api.post("/api/v1/events", json=event_payload()).json()
-    crossing = api.get("/api/v1/crossing-points").json()[0]
+    crossing = next(
+        c for c in api.get("/api/v1/crossing-points").json() if c["origin_node"] == "CL"
+    )
+    asked = login("pe.operator").post(
+        "/api/v1/requests",
+        json={
+            "subject_kind": "document",
+            "subject": {"document_number": "V-18.345.678"},
+            "reason": "Documento presentado en Santa Rosa",
+            "deadline": "2026-12-24T12:00:00-05:00",
+        },
+    )
+    assert asked.status_code == 201, asked.text
+    sync()
+    (received,) = api.get("/api/v1/requests", params={"box": "inbox"}).json()["items"]
     first = api.post("/api/v1/persons", json=person_payload()).json()
     second = api.post("/api/v1/persons", json=person_payload(given_names="María")).json()
-    with sessions() as session:
+    with sessions() as session, unscoped(session):
         load_alerts(
             session,
             scope=dataclasses.replace(unrestricted("CL"), agency_code="CL-PDI"),
@@ -230,6 +298,8 @@ def targets(login: Login, sessions: sessionmaker[Session]) -> dict[str, int]:
         alert = session.scalar(select(func.max(AlertEntry.id)))
     return {
         "event": event["id"],
+        "event_uid": event["uid"],
+        "request": received["id"],
         "crossing": crossing["id"],
         "person_a": first["id"],
         "person_b": second["id"],
@@ -237,8 +307,10 @@ def targets(login: Login, sessions: sessionmaker[Session]) -> dict[str, int]:
     }
 
 
-def _resolved(body: dict[str, Any], targets: dict[str, int]) -> dict[str, Any]:
+def _resolved(body: dict[str, Any], targets: dict[str, Any]) -> dict[str, Any]:
     """The valid body with the ids of records that exist."""
+    if body.get("record_uid") == "?":
+        body = {**body, "record_uid": targets["event_uid"]}
     if "person_ids" in body:
         body = {**body, "person_ids": [targets["person_a"], targets["person_b"]]}
     if "alert_entry_id" in body:
@@ -248,7 +320,7 @@ def _resolved(body: dict[str, Any], targets: dict[str, int]) -> dict[str, Any]:
 
 @pytest.mark.parametrize("endpoint", ENDPOINTS, ids=lambda e: f"{e.method} {e.path}")
 def test_bad_input_is_refused_and_changes_nothing(
-    endpoint: Endpoint, login: Login, targets: dict[str, int], session: Session
+    endpoint: Endpoint, login: Login, targets: dict[str, Any], session: Session
 ) -> None:
     api = login("cl.admin")
     path = endpoint.path.format(**targets)
@@ -284,7 +356,7 @@ def test_bad_input_is_refused_and_changes_nothing(
 
 @pytest.mark.parametrize("endpoint", ENDPOINTS, ids=lambda e: f"{e.method} {e.path}")
 def test_ten_megabyte_body_is_refused(
-    endpoint: Endpoint, login: Login, targets: dict[str, int], session: Session
+    endpoint: Endpoint, login: Login, targets: dict[str, Any], session: Session
 ) -> None:
     api = login("cl.admin")
     before = _snapshot(session)

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
+from collections.abc import Iterator
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import psycopg
 import pytest
 from pydantic import ValidationError
 from sqlalchemy import inspect, select, update
@@ -18,10 +22,11 @@ from hito.migrate import current
 from hito.models import Base
 from hito.places import Location
 from hito.settings import DEMO_SECRET_KEY, Settings
+from tests.conftest import PG_ADMIN_URL
 
 
 def test_migrations_create_exactly_the_models_tables(database_url: str, session: Session) -> None:
-    assert current(database_url) == "0002"
+    assert current(database_url) == "0003"
     tables = set(inspect(session.get_bind()).get_table_names()) - {"alembic_version"}
     assert tables == set(Base.metadata.tables)
 
@@ -66,6 +71,110 @@ def test_identity_migration_keeps_earlier_documents_as_unchecked(tmp_path) -> No
     engine.dispose()
     assert tuple(row) == ("12.345.678-5", "unchecked", None)
     assert keys == {"s:pas", "gy:ana:1990"}  # found by possible-match searches from now on
+
+
+@pytest.fixture
+def fresh_url(backend: str, tmp_path: Path) -> Iterator[str]:
+    """An empty database of the backend under test, for migrating by hand."""
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_path / 'fresh.db'}"
+        return
+    name = f"hito_fresh_{os.getpid()}"
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def test_node_migration_gives_global_ids_and_keeps_every_row_and_link(fresh_url: str) -> None:
+    """0002 → 0003 on rows of the single-database era: every shared record gets a global id,
+    observations take origin and level from their event, and no row or link is lost (SQLite
+    rebuilds the altered tables: with foreign keys on, that would cascade into documents)."""
+    from sqlalchemy import text
+
+    from hito.db import make_engine
+    from hito.migrate import upgrade
+
+    upgrade(fresh_url, "0002")
+    engine = make_engine(fresh_url)  # SQLite: with its foreign keys on, as Hito runs it
+    with engine.begin() as c:
+        c.execute(
+            text(
+                "INSERT INTO agency (id, code, name, name_en, country, kind) "
+                "VALUES (1, 'PE-PNP', 'PNP', 'PNP', 'PE', 'police')"
+            )
+        )
+        c.execute(
+            text(
+                "INSERT INTO event (id, type, occurred_at, lat, lon, reporting_agency_id, "
+                "description, status, origin_node, version, sharing_level, created_at, "
+                "updated_at) VALUES (7, 'interception', :t, -18.3, -70.3, 1, '', 'open', "
+                "'PE', 2, 'binational', :t, :t)"
+            ),
+            {"t": _stored_time(fresh_url)},
+        )
+        c.execute(
+            text(
+                "INSERT INTO observation (id, event_id, observed_at, note, agency_id, "
+                "created_at) VALUES (3, 7, :t, 'recuento', 1, :t)"
+            ),
+            {"t": _stored_time(fresh_url)},
+        )
+        c.execute(
+            text(
+                "INSERT INTO person_group (id, kind, label, reporting_agency_id, "
+                "origin_node, version, sharing_level, created_at, updated_at) VALUES "
+                "(5, 'family', 'Familia', 1, 'PE', 1, 'humanitarian', :t, :t)"
+            ),
+            {"t": _stored_time(fresh_url)},
+        )
+        c.execute(
+            text(
+                "INSERT INTO person (id, given_names, sex, encountered_at, event_id, "
+                "group_id, reporting_agency_id, vulnerabilities, protection_notes, "
+                "origin_node, version, sharing_level, created_at, updated_at) VALUES "
+                "(9, 'Ana', 'female', :t, 7, 5, 1, '', '', 'PE', 1, 'binational', :t, :t)"
+            ),
+            {"t": _stored_time(fresh_url)},
+        )
+        c.execute(
+            text(
+                "INSERT INTO identity_document (id, person_id, type, number, "
+                "check_status) VALUES (1, 9, 'passport', 'P123', 'unchecked')"
+            )
+        )
+    upgrade(fresh_url)
+    with engine.begin() as c:
+        uids = [
+            u
+            for (u,) in c.execute(
+                text(
+                    "SELECT uid FROM event UNION ALL SELECT uid FROM observation UNION ALL "
+                    "SELECT uid FROM person UNION ALL SELECT uid FROM person_group"
+                )
+            )
+        ]
+        observation = c.execute(
+            text("SELECT origin_node, sharing_level, version FROM observation")
+        ).one()
+        person = c.execute(text("SELECT event_id, group_id FROM person")).one()
+        documents = c.execute(text("SELECT count(*) FROM identity_document")).scalar()
+        c.execute(text("DELETE FROM event WHERE id = 7"))  # a withdrawn event detaches, no more
+        detached = c.execute(text("SELECT event_id FROM person")).scalar()
+        kept = c.execute(text("SELECT event_id FROM observation")).scalar()
+    engine.dispose()
+    assert len(uids) == len(set(uids)) == 4 and all(len(u) == 36 for u in uids)
+    assert tuple(observation) == ("PE", "binational", 1)
+    assert tuple(person) == (7, 5) and documents == 1
+    assert detached is None and kept is None
+
+
+def _stored_time(url: str) -> object:
+    if url.startswith("sqlite"):
+        return 1_700_000_000_000_000  # microseconds since the epoch
+    return dt.datetime(2025, 11, 24, tzinfo=dt.UTC)
 
 
 def test_times_are_stored_in_utc_and_come_back_aware(session: Session) -> None:
@@ -134,10 +243,15 @@ def test_demo_password_only_works_in_demo_mode(session: Session) -> None:
     from hito.settings import DEMO_PASSWORD
 
     create_user(
-        session, username="demo.user", password=DEMO_PASSWORD, agency_code="CL-PDI", roles="viewer"
+        session,
+        node="CL",
+        username="demo.user",
+        password=DEMO_PASSWORD,
+        agency_code="CL-PDI",
+        roles="viewer",
     )
     session.flush()
-    assert authenticate(session, username="demo.user", password=DEMO_PASSWORD, demo=True)
+    assert authenticate(session, node="CL", username="demo.user", password=DEMO_PASSWORD, demo=True)
     with pytest.raises(Unauthenticated):
-        authenticate(session, username="demo.user", password=DEMO_PASSWORD, demo=False)
+        authenticate(session, node="CL", username="demo.user", password=DEMO_PASSWORD, demo=False)
     session.rollback()

@@ -1,20 +1,32 @@
 """Who may see and do what: the one place where Hito decides permissions.
 
-Every query of a shared record goes through :meth:`Scope.visible`; every write through
-:meth:`Scope.require`. Tests that need to see everything use :func:`unrestricted` on purpose.
+A node serves one country. Its users belong to that country's agencies or to the international
+organisations working on its side. What a user reads follows from two sets computed here:
+
+- ``own_levels``: sharing levels of this node's own records the user reads
+  (``binational`` for everyone; ``national`` and ``humanitarian`` for the node's country;
+  ``humanitarian`` for humanitarian agencies and caseworkers);
+- ``audiences``: audiences of records received from the peer the user reads (``all`` for
+  everyone; ``security`` for police, investigations and immigration; ``humanitarian`` for
+  humanitarian agencies and caseworkers). The sharing agreement sets a received record's audience.
+
+:func:`visible_clause` turns them into SQL; the session applies it to every query of a shared
+record (``hito.auth.scoping``), so no query can forget it. :meth:`Scope.may_read` is the same rule
+for a record already in memory. Writes go through :meth:`Scope.require`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, false, or_, true
+from sqlalchemy import ColumnElement, and_, or_, true
 
 from hito.agencies.models import AgencyKind
 from hito.auth.models import Role
 from hito.exc import Forbidden
-from hito.records import SharingLevel
+from hito.records import Audience, SharingLevel
 
 WRITE_ROLES = frozenset({Role.operator, Role.supervisor, Role.admin, Role.caseworker})
 ACTIONS: dict[str, frozenset[Role]] = {
@@ -23,6 +35,17 @@ ACTIONS: dict[str, frozenset[Role]] = {
     "supervise": frozenset({Role.supervisor, Role.admin}),
     "admin": frozenset({Role.admin}),
 }
+SECURITY_KINDS = frozenset({AgencyKind.police, AgencyKind.investigations, AgencyKind.immigration})
+
+
+def visible_clause(
+    model: Any, node: str, own_levels: Collection[str], audiences: Collection[str]
+) -> ColumnElement[bool]:
+    """SQL condition: rows of ``model`` (a SharedRecord) readable with these sets on ``node``."""
+    return or_(
+        and_(model.origin_node == node, model.sharing_level.in_(own_levels)),
+        and_(model.origin_node != node, model.audience.in_(audiences)),
+    )
 
 
 @dataclass(frozen=True)
@@ -40,8 +63,13 @@ class Scope:
 
     @property
     def humanitarian(self) -> bool:
-        """Humanitarian agencies and caseworkers of either side."""
+        """Humanitarian agencies and caseworkers."""
         return self.agency_kind is AgencyKind.humanitarian or Role.caseworker in self.roles
+
+    @property
+    def security(self) -> bool:
+        """Police, investigations and immigration: the agencies that verify identities."""
+        return self.agency_kind in SECURITY_KINDS
 
     @property
     def sees_protection(self) -> bool:
@@ -49,29 +77,38 @@ class Scope:
         return self.everything or self.humanitarian
 
     @property
-    def writing_country(self) -> str:
-        """Country a new record belongs to: the user's, or the node's for an international user."""
-        return self.country or self.node
+    def own_levels(self) -> frozenset[SharingLevel]:
+        levels = {SharingLevel.binational}
+        if self.country == self.node:
+            levels |= {SharingLevel.national, SharingLevel.humanitarian}
+        if self.humanitarian:
+            levels.add(SharingLevel.humanitarian)
+        return frozenset(levels)
+
+    @property
+    def audiences(self) -> frozenset[Audience]:
+        audiences = {Audience.all}
+        if self.security:
+            audiences.add(Audience.security)
+        if self.humanitarian:
+            audiences.add(Audience.humanitarian)
+        return frozenset(audiences)
 
     def visible(self, model: Any) -> ColumnElement[bool]:
-        """SQL condition: rows of ``model`` (a SharedRecord) this user may read."""
+        """SQL condition: rows of ``model`` this user may read (the session applies it)."""
         if self.everything:
             return true()
-        level = model.sharing_level
-        own = model.origin_node == self.country if self.country else false()
-        clauses = [own, level == SharingLevel.binational]
-        if self.humanitarian:
-            clauses.append(level == SharingLevel.humanitarian)
-        return or_(*clauses)
+        return visible_clause(model, self.node, sorted(self.own_levels), sorted(self.audiences))
 
-    def may_read(self, *, origin_node: str, sharing_level: SharingLevel) -> bool:
+    def may_read(
+        self, *, origin_node: str, sharing_level: SharingLevel, audience: Audience | None
+    ) -> bool:
         """The same rule as :meth:`visible`, for a record already in memory."""
-        return (
-            self.everything
-            or origin_node == self.country
-            or sharing_level is SharingLevel.binational
-            or (sharing_level is SharingLevel.humanitarian and self.humanitarian)
-        )
+        if self.everything:
+            return True
+        if origin_node == self.node:
+            return SharingLevel(sharing_level) in self.own_levels
+        return audience is not None and Audience(audience) in self.audiences
 
     def may(self, action: str) -> bool:
         if action == "screen":

@@ -11,6 +11,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from hito import audit
 from hito.agencies.service import agency_by_code
 from hito.auth.models import ApiToken, Role, UserAccount
 from hito.auth.scope import Scope
@@ -39,8 +40,17 @@ def parse_roles(roles: list[str] | str) -> list[Role]:
 
 
 def create_user(
-    session: Session, *, username: str, password: str, agency_code: str, roles: list[str] | str
+    session: Session,
+    *,
+    node: str,
+    username: str,
+    password: str,
+    agency_code: str,
+    roles: list[str] | str,
+    scope: Scope | None = None,
 ) -> UserAccount:
+    """A user of this node: of one of its country's agencies or of an international
+    organisation working on its side; never of the other country's agencies."""
     if not USERNAME_RE.match(username):
         raise InvalidInput(
             "username must be 2–64 characters: lowercase letters, digits, '.', '_' or '-'"
@@ -50,6 +60,11 @@ def create_user(
     if session.scalar(select(UserAccount.id).where(UserAccount.username == username)):
         raise Conflict(f"user {username!r} already exists")
     agency = agency_by_code(session, code=agency_code)
+    if agency.country not in (None, node):
+        raise InvalidInput(
+            f"{agency.code} is an agency of {agency.country}; this node serves {node}: "
+            f"{agency.country}'s users are created on {agency.country}'s own node"
+        )
     user = UserAccount(
         username=username,
         password_hash=_hasher.hash(password),
@@ -58,11 +73,25 @@ def create_user(
     )
     session.add(user)
     session.flush()
+    audit.record(
+        session,
+        scope=scope or _system(node),
+        action="user.create",
+        object_type="user",
+        object_ids=[username],
+        detail={"agency": agency.code, "roles": user.roles},
+    )
     return user
 
 
+def _system(node: str) -> Scope:
+    from hito.auth.scope import unrestricted
+
+    return unrestricted(node)
+
+
 def authenticate(
-    session: Session, *, username: str, password: str, demo: bool = False
+    session: Session, *, node: str, username: str, password: str, demo: bool = False
 ) -> UserAccount:
     """The active user with these credentials; the same error whatever was wrong.
 
@@ -79,7 +108,26 @@ def authenticate(
         _hasher.verify(user.password_hash, password)
     except (VerificationError, InvalidHashError):
         raise Unauthenticated("incorrect username or password") from None
+    audit.record(
+        session,
+        scope=scope_for_user(user, node=node),
+        action="auth.login",
+        object_type="user",
+        object_ids=[user.username],
+    )
     return user
+
+
+def record_failed_login(session: Session, *, node: str, username: str) -> None:
+    """A refused login, in a transaction of its own (the request's is rolled back)."""
+    shown = username if USERNAME_RE.match(username) else "(not a username)"
+    audit.record(
+        session,
+        scope=_system(node),
+        action="auth.login.fail",
+        object_type="user",
+        object_ids=[shown],
+    )
 
 
 def issue_token(session: Session, *, user: UserAccount, secret_key: str, ttl_minutes: int) -> str:

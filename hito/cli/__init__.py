@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import typer
 
+from hito.cli.agreement import agreement_app
 from hito.cli.audit import audit_app
 from hito.cli.db import db_app
 from hito.cli.demo import demo_app
 from hito.cli.events import export_app, import_app
+from hito.cli.exchange import exchange_app
 from hito.cli.identity import identity_app
+from hito.cli.node import node_app
+from hito.cli.requests import request_app
 from hito.cli.serve import serve
 from hito.cli.users import user_app
 
@@ -24,12 +28,16 @@ app = typer.Typer(
 app.command()(serve)
 for sub, name in [
     (db_app, "db"),
+    (node_app, "node"),
+    (agreement_app, "agreement"),
+    (exchange_app, "exchange"),
     (audit_app, "audit"),
     (demo_app, "demo"),
     (user_app, "user"),
     (import_app, "import"),
     (export_app, "export"),
     (identity_app, "identity"),
+    (request_app, "request"),
 ]:
     app.add_typer(sub, name=name)
 

@@ -42,9 +42,10 @@ def sessions(node_settings: Settings) -> sessionmaker[Session]:
 
 
 def agency_scope(session: Session, node_settings: Settings, agency: str | None) -> Scope:
-    """The CLI acts for an agency of this node; its queries are scoped like that agency's users."""
+    """The CLI acts for an agency of this node; ``session`` is scoped like that agency's users."""
     from hito.agencies import agency_by_code
     from hito.auth import Role, Scope
+    from hito.auth.scoping import bind
     from hito.exc import HitoError
 
     try:
@@ -57,7 +58,7 @@ def agency_scope(session: Session, node_settings: Settings, agency: str | None) 
             f"{node_settings.node} (its agencies and the international organisations)",
             2,
         )
-    return Scope(
+    scope = Scope(
         user_id=None,
         username=f"cli:{getpass.getuser()}",
         agency_code=record.code,
@@ -66,3 +67,11 @@ def agency_scope(session: Session, node_settings: Settings, agency: str | None) 
         roles=frozenset({Role.admin}),
         node=node_settings.node,
     )
+    bind(session, scope)
+    return scope
+
+
+def system_scope(session: Session, node_settings: Settings) -> Scope:
+    """The node's own administration from its console: an admin of the node's migration
+    service, named after the system user running the command (for the audit log)."""
+    return agency_scope(session, node_settings, None)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from hito.cli._common import fail, sessions, settings
+from hito.cli._common import fail, sessions, settings, system_scope
 
 user_app = typer.Typer(help="User accounts.", no_args_is_help=True)
 
@@ -33,7 +33,13 @@ def add(
     try:
         with session_scope(sessions(node)) as session:
             user = create_user(
-                session, username=username, password=password, agency_code=agency, roles=role
+                session,
+                node=node.node,
+                username=username,
+                password=password,
+                agency_code=agency,
+                roles=role,
+                scope=system_scope(session, node),
             )
             typer.echo(f"user {user.username} created at {user.agency.code} ({user.roles})")
     except HitoError as error:

@@ -243,7 +243,7 @@ def _person(
         encountered_at=met_at,
         event_id=event_id,
         group_id=group_id,
-        relationship_to_group=relationship,
+        relationship_to_group=relationship if group_id is not None else None,
         documents=_document(rng, nationality, age >= 18),
         sharing_level=sharing,
         protection=Protection(vulnerabilities=vulnerabilities, notes=notes),
@@ -254,8 +254,8 @@ def _family(
     rng: random.Random,
     *,
     met_at: dt.datetime,
-    event_id: int,
-    group_id: int,
+    event_id: int | None,
+    group_id: int | None,
     sharing: SharingLevel,
     special: Callable[[int], tuple[list[Vulnerability], str]] | None = None,
 ) -> list[PersonCreate]:
@@ -349,21 +349,56 @@ def _family(
     return members
 
 
-def load(session: Session, *, scopes: dict[str, Scope]) -> DemoStats:
-    """Write the whole scenario in the caller's transaction."""
+# Where each demo author works: its writes happen on that country's node only. The
+# international organisations' demo staff work on the Chilean side, where the group is stranded.
+WRITES_ON = {
+    "carabineros": "CL",
+    "pdi": "CL",
+    "sermig": "CL",
+    "oim": "CL",
+    "pnp": "PE",
+    "migraciones": "PE",
+    "ejercito": "PE",
+}
+
+
+@dataclass
+class Plan:
+    """What the whole scenario generated, on whichever node it ran (the same everywhere)."""
+
+    intercepted: list[PersonCreate] = field(default_factory=list)  # by Peru's PNP
+
+    @property
+    def shared_by_peru(self) -> list[PersonCreate]:
+        """The intercepted people Peru shares (binational), in the order it wrote them."""
+        return [p for p in self.intercepted if p.sharing_level is SharingLevel.binational]
+
+
+def load(session: Session, *, scopes: dict[str, Scope], node: str) -> tuple[DemoStats, Plan]:
+    """Write this node's part of the scenario in the caller's transaction.
+
+    The whole scenario is generated on every node from one seed, so both nodes agree on it;
+    each writes only what its own agencies reported. What the other country shares arrives
+    through the exchange."""
     rng = random.Random(SEED)
     stats = DemoStats()
+    plan = Plan()
 
-    def add(scope: Scope, batch: list[EventCreate]) -> list[int]:
-        ids = create_events(session, scope=scope, events=batch)
+    def here(author: str) -> bool:
+        return WRITES_ON[author] == node
+
+    def add(author: str, batch: list[EventCreate]) -> list[int | None]:
+        if not here(author):
+            return [None] * len(batch)
+        ids = create_events(session, scope=scopes[author], events=batch)
         stats.events += len(ids)
         stats.observations += len(ids)
         for item in batch:
             stats.by_type[item.type.value] = stats.by_type.get(item.type.value, 0) + 1
-        return ids
+        return list(ids)
 
     measure = add(
-        scopes["pnp"],
+        "pnp",
         [
             EventCreate(
                 type=EventType.official_measure,
@@ -377,7 +412,7 @@ def load(session: Session, *, scopes: dict[str, Scope]) -> DemoStats:
         ],
     )
     (stranded,) = add(
-        scopes["carabineros"],
+        "carabineros",
         [
             EventCreate(
                 type=EventType.stranded_group,
@@ -393,42 +428,24 @@ def load(session: Session, *, scopes: dict[str, Scope]) -> DemoStats:
             )
         ],
     )
-    for when, count, adults, minors, scope, note, status in [
-        (
-            _at(dt.date(2025, 11, 25), 12),
-            70,
-            47,
-            23,
-            "pnp",
-            "Parte del grupo regresó a Arica; se mantienen 70 personas.",
-            None,
-        ),
-        (
-            _at(dt.date(2025, 11, 27), 18),
-            20,
-            13,
-            7,
-            "carabineros",
-            "Quedan 20 personas; el resto fue trasladado a albergues.",
-            EventStatus.monitoring,
-        ),
-    ]:
+    if here("carabineros") and stranded is not None:
+        # 100 → 70 (Peru's PNP, once the event has reached Peru: see finish) → 20
         add_observation(
             session,
-            scope=scopes[scope],
+            scope=scopes["carabineros"],
             event_id=stranded,
             data=ObservationCreate(
-                observed_at=when,
-                headcount=count,
-                adults=adults,
-                minors=minors,
-                note=note,
-                status=status,
+                observed_at=_at(dt.date(2025, 11, 27), 18),
+                headcount=20,
+                adults=13,
+                minors=7,
+                note="Quedan 20 personas; el resto fue trasladado a albergues.",
+                status=EventStatus.monitoring,
             ),
         )
         stats.observations += 1
     needs = add(
-        scopes["oim"],
+        "oim",
         [
             EventCreate(
                 type=EventType.humanitarian_need,
@@ -451,11 +468,11 @@ def load(session: Session, *, scopes: dict[str, Scope]) -> DemoStats:
             ),
         ],
     )
-    add(scopes["carabineros"], _irregular_departures(rng))
-    add(scopes["pnp"], _interceptions(rng))
-    add(scopes["sermig"], _weekend_flows(rng))
+    add("carabineros", _irregular_departures(rng))
+    add("pnp", _interceptions(rng))
+    add("sermig", _weekend_flows(rng))
     add(
-        scopes["migraciones"],
+        "migraciones",
         [
             EventCreate(
                 type=EventType.crossing_disruption,
@@ -469,7 +486,7 @@ def load(session: Session, *, scopes: dict[str, Scope]) -> DemoStats:
         ],
     )
     add(
-        scopes["ejercito"],
+        "ejercito",
         [
             EventCreate(
                 type=EventType.patrol_report,
@@ -496,21 +513,23 @@ def load(session: Session, *, scopes: dict[str, Scope]) -> DemoStats:
     family_no = 0
     people: list[PersonCreate] = []
     while len(people) < 190:
-        group = create_group(
-            session,
-            scope=scopes["oim"],
-            data=GroupCreate(
-                kind=GroupKind.family,
-                label=f"Familia {family_no + 1} – grupo varado",
-                sharing_level=SharingLevel.humanitarian,
-            ),
-        )
-        stats.groups += 1
+        group_id = None
+        if here("oim"):
+            group_id = create_group(
+                session,
+                scope=scopes["oim"],
+                data=GroupCreate(
+                    kind=GroupKind.family,
+                    label=f"Familia {family_no + 1} – grupo varado",
+                    sharing_level=SharingLevel.humanitarian,
+                ),
+            ).id
+            stats.groups += 1
         people += _family(
             rng,
             met_at=met,
             event_id=needs[0] if family_no % 2 else stranded,
-            group_id=group.id,
+            group_id=group_id,
             sharing=SharingLevel.humanitarian,
             special=special_cases.get(family_no),
         )
@@ -533,11 +552,11 @@ def load(session: Session, *, scopes: dict[str, Scope]) -> DemoStats:
                 sharing=SharingLevel.humanitarian,
             )
         )
-    stats.persons += len(create_persons(session, scope=scopes["oim"], people=people))
-    intercepted: list[PersonCreate] = []
+    if here("oim"):
+        stats.persons += len(create_persons(session, scope=scopes["oim"], people=people))
     for i in range(110):
         nationality = _pick_nationality(rng)
-        intercepted.append(
+        plan.intercepted.append(
             _person(
                 rng,
                 nationality=nationality,
@@ -556,5 +575,6 @@ def load(session: Session, *, scopes: dict[str, Scope]) -> DemoStats:
                 sharing=SharingLevel.national if i % 3 else SharingLevel.binational,
             )
         )
-    stats.persons += len(create_persons(session, scope=scopes["pnp"], people=intercepted))
-    return stats
+    if here("pnp"):
+        stats.persons += len(create_persons(session, scope=scopes["pnp"], people=plan.intercepted))
+    return stats, plan

@@ -6,7 +6,7 @@ import enum
 from sqlalchemy import CheckConstraint, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from hito.db import Base, UTCDateTime, utcnow
+from hito.db import Base, UTCDateTime
 from hito.records import SharedRecord, str_enum
 
 
@@ -59,14 +59,18 @@ class Event(SharedRecord, Base):
     status: Mapped[EventStatus] = mapped_column(str_enum(EventStatus, "event_status"))
 
 
-class Observation(Base):
-    """One timestamped report of how an event stood: who observed what, when."""
+class Observation(SharedRecord, Base):
+    """One timestamped report of how an event stood: who observed what, when.
+
+    A record of its own: an officer of either country may observe an event they can see, and the
+    observation belongs to the observer's node (its sharing level is the event's)."""
 
     __tablename__ = "observation"
     __table_args__ = (Index("ix_observation_event_observed", "event_id", "observed_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"))
+    # None only while the event is withdrawn by its origin (the link waits, see PendingLink)
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("event.id", ondelete="SET NULL"))
     observed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     headcount: Mapped[int | None] = mapped_column(Integer)
     adults: Mapped[int | None] = mapped_column(Integer)
@@ -74,5 +78,4 @@ class Observation(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"))
     observed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     status: Mapped[str | None] = mapped_column(String(16))

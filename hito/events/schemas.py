@@ -7,7 +7,7 @@ from typing import Self
 from pydantic import BaseModel, Field, field_validator, model_validator
 
 from hito.events.models import EventStatus, EventType
-from hito.fields import INPUT, Count, RecordId, Timestamp
+from hito.fields import INPUT, Count, GlobalId, RecordId, Timestamp
 from hito.places.schemas import Location
 from hito.records import SharingLevel
 from hito.text import Line, Text
@@ -70,6 +70,8 @@ class ObservationCreate(Breakdown):
 
 class ObservationPublic(BaseModel):
     id: int | None = Field(description="None for the event's own report, its first observation")
+    uid: str | None = Field(None, description="Global id; None for the event's own report")
+    origin_node: str | None = Field(None, description="Node of the observer")
     observed_at: dt.datetime
     headcount: int | None
     adults: int | None
@@ -82,6 +84,7 @@ class ObservationPublic(BaseModel):
 
 class EventPublic(BaseModel):
     id: int
+    uid: str = Field(description="Global id: the same on both nodes")
     type: EventType
     occurred_at: dt.datetime
     location: Location
@@ -145,6 +148,7 @@ class EventFilters(BaseModel):
     )
     sector: Line | None = Field(None, max_length=32, description="Sector code, e.g. S2-CHACALLUTA")
     agency: Line | None = Field(None, max_length=32, description="Agency code, e.g. CL-PDI")
+    uid: GlobalId | None = None
     limit: int = Field(50, ge=1, le=500)
     cursor: str | None = Field(None, max_length=200)
 

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator, Sequence
+from types import SimpleNamespace
 from typing import cast
 
 from sqlalchemy import Select, Table, false, func, literal, select, tuple_
@@ -10,6 +12,7 @@ from hito import audit
 from hito.agencies import Agency, agency_codes, writing_agency_id
 from hito.auth.models import UserAccount
 from hito.auth.scope import Scope
+from hito.auth.scoping import unscoped
 from hito.db import allocate_ids, bulk_insert, utcnow
 from hito.events.models import Event, EventStatus, Observation
 from hito.events.schemas import (
@@ -25,10 +28,13 @@ from hito.events.schemas import (
     decode_cursor,
     encode_cursor,
 )
+from hito.events.sharing import EVENT
 from hito.exc import Conflict, Forbidden, InvalidInput, NotFound
+from hito.exchange.outbox import publish
 from hito.places.models import Sector
 from hito.places.schemas import Location
 from hito.places.service import locate_sectors
+from hito.records import new_uid
 
 EVENT_TABLE = cast(Table, Event.__table__)
 
@@ -50,6 +56,7 @@ def _public(
 ) -> EventPublic:
     return EventPublic(
         id=event.id,
+        uid=event.uid,
         type=event.type,
         occurred_at=event.occurred_at,
         location=Location(lat=event.lat, lon=event.lon),
@@ -80,58 +87,60 @@ def create_events(session: Session, *, scope: Scope, events: Sequence[EventCreat
     agency_id = writing_agency_id(session, code=scope.agency_code)
     sector_ids = locate_sectors(session, points=[(e.location.lat, e.location.lon) for e in events])
     now = utcnow()
-    country = scope.writing_country
     ids = allocate_ids(session, EVENT_TABLE, len(events))
-    bulk_insert(
-        session,
-        EVENT_TABLE,
-        [
-            {
-                "id": event_id,
-                "type": e.type,
-                "occurred_at": e.occurred_at,
-                "lat": e.location.lat,
-                "lon": e.location.lon,
-                "sector_id": sector_id,
-                "headcount": e.headcount,
-                "adults": e.adults,
-                "minors": e.minors,
-                "reported_headcount": e.headcount,
-                "reported_adults": e.adults,
-                "reported_minors": e.minors,
-                "reporting_agency_id": agency_id,
-                "reported_by_id": scope.user_id,
-                "description": e.description,
-                "status": e.status,
-                "origin_node": country,
-                "sharing_level": e.sharing_level,
-                "version": 1,
-                "created_at": now,
-                "updated_at": now,
-            }
-            for event_id, sector_id, e in zip(ids, sector_ids, events, strict=True)
-        ],
-    )
+    rows = [
+        {
+            "id": event_id,
+            "type": e.type,
+            "occurred_at": e.occurred_at,
+            "lat": e.location.lat,
+            "lon": e.location.lon,
+            "sector_id": sector_id,
+            "headcount": e.headcount,
+            "adults": e.adults,
+            "minors": e.minors,
+            "reported_headcount": e.headcount,
+            "reported_adults": e.adults,
+            "reported_minors": e.minors,
+            "reporting_agency_id": agency_id,
+            "reported_by_id": scope.user_id,
+            "description": e.description,
+            "status": e.status,
+            "uid": new_uid(),
+            "origin_node": scope.node,
+            "sharing_level": e.sharing_level,
+            "audience": None,
+            "version": 1,
+            "created_at": now,
+            "updated_at": now,
+        }
+        for event_id, sector_id, e in zip(ids, sector_ids, events, strict=True)
+    ]
+    bulk_insert(session, EVENT_TABLE, rows)
+    # bulk_insert bypasses the ORM, so the outbox is written here rather than at flush
+    publish(session, EVENT, [SimpleNamespace(**row) for row in rows], node=scope.node, created=True)
     audit.record(
         session,
         scope=scope,
         action="event.create",
         object_type="event",
-        object_ids=ids if len(ids) <= 50 else [f"{ids[0]}..{ids[-1]}"],
+        object_ids=[str(row["uid"]) for row in rows]
+        if len(rows) <= 50
+        else [f"{rows[0]['uid']}..{rows[-1]['uid']}"],
         detail={"count": len(ids)},
     )
     return ids
 
 
-def _visible_event(session: Session, scope: Scope, event_id: int) -> Event:
-    event = session.scalar(select(Event).where(Event.id == event_id, scope.visible(Event)))
+def _visible_event(session: Session, event_id: int) -> Event:
+    event = session.scalar(select(Event).where(Event.id == event_id))
     if event is None:
         raise NotFound(f"event {event_id} not found")
     return event
 
 
 def get_event(session: Session, *, scope: Scope, event_id: int) -> EventDetail:
-    event = _visible_event(session, scope, event_id)
+    event = _visible_event(session, event_id)
     agencies, sectors = _codes(session)
     observations = list(
         session.scalars(
@@ -162,6 +171,8 @@ def get_event(session: Session, *, scope: Scope, event_id: int) -> EventDetail:
         + [
             ObservationPublic(
                 id=o.id,
+                uid=o.uid,
+                origin_node=o.origin_node,
                 observed_at=o.observed_at,
                 headcount=o.headcount,
                 adults=o.adults,
@@ -181,43 +192,74 @@ def create_event(session: Session, *, scope: Scope, data: EventCreate) -> EventD
     return get_event(session, scope=scope, event_id=event_id)
 
 
+def _latest_before(session: Session, event: Event, observation_id: int | None) -> dt.datetime:
+    with unscoped(session):  # every observation counts, whoever may read it
+        latest = session.scalar(
+            select(func.max(Observation.observed_at)).where(
+                Observation.event_id == event.id, Observation.id != (observation_id or 0)
+            )
+        )
+    return max(latest, event.occurred_at) if latest else event.occurred_at
+
+
+def _follow(event: Event, observation: Observation, latest: dt.datetime) -> bool:
+    """An event of this node takes the figures and status of its newest observation."""
+    if observation.observed_at < latest:
+        return False
+    if observation.headcount is not None:
+        event.headcount = observation.headcount
+        event.adults, event.minors = observation.adults, observation.minors
+    if observation.status is not None:
+        event.status = EventStatus(observation.status)
+    event.updated_at = utcnow()
+    return True
+
+
+def refresh_figures(session: Session, *, observation_uids: set[str], node: str) -> None:
+    """Received observations of this node's own events update those events here, at their
+    origin; the new version then travels back like any change."""
+    with unscoped(session):
+        observations = session.scalars(
+            select(Observation).where(Observation.uid.in_(observation_uids))
+        ).all()
+        for observation in sorted(observations, key=lambda o: o.observed_at):
+            event = session.get(Event, observation.event_id) if observation.event_id else None
+            if event is not None and event.origin_node == node and event.audience is None:
+                _follow(event, observation, _latest_before(session, event, observation.id))
+        session.flush()
+
+
 def add_observation(
     session: Session, *, scope: Scope, event_id: int, data: ObservationCreate
 ) -> EventDetail:
-    """Record how the event stands now; the event takes the latest observation's figures."""
+    """Record how the event stands now. An event of this node takes the latest observation's
+    figures; a received event keeps its origin's until the observation has travelled there."""
     scope.require("write")
-    event = _visible_event(session, scope, event_id)
-    agency_id = writing_agency_id(session, code=scope.agency_code)
-    latest = session.scalar(
-        select(func.max(Observation.observed_at)).where(Observation.event_id == event.id)
+    event = _visible_event(session, event_id)
+    observation = Observation(
+        event_id=event.id,
+        observed_at=data.observed_at,
+        headcount=data.headcount,
+        adults=data.adults,
+        minors=data.minors,
+        note=data.note,
+        status=data.status.value if data.status else None,
+        agency_id=writing_agency_id(session, code=scope.agency_code),
+        observed_by_id=scope.user_id,
+        origin_node=scope.node,
+        sharing_level=event.sharing_level,
     )
-    latest = max(latest, event.occurred_at) if latest else event.occurred_at
-    session.add(
-        Observation(
-            event_id=event.id,
-            observed_at=data.observed_at,
-            headcount=data.headcount,
-            adults=data.adults,
-            minors=data.minors,
-            note=data.note,
-            status=data.status.value if data.status else None,
-            agency_id=agency_id,
-            observed_by_id=scope.user_id,
-        )
-    )
-    if data.observed_at >= latest:
-        if data.headcount is not None:
-            event.headcount, event.adults, event.minors = data.headcount, data.adults, data.minors
-        if data.status is not None:
-            event.status = data.status
-    event.updated_at = utcnow()
+    session.add(observation)
     session.flush()
+    if event.origin_node == scope.node and event.audience is None:
+        _follow(event, observation, _latest_before(session, event, observation.id))
+        session.flush()
     audit.record(
         session,
         scope=scope,
         action="event.observe",
         object_type="event",
-        object_ids=[event.id],
+        object_ids=[event.uid, observation.uid],
         detail={"headcount": data.headcount, "status": data.status},
     )
     return get_event(session, scope=scope, event_id=event.id)
@@ -227,16 +269,34 @@ def update_event(
     session: Session, *, scope: Scope, event_id: int, data: EventUpdate
 ) -> EventDetail:
     scope.require("write")
-    event = _visible_event(session, scope, event_id)
+    event = _visible_event(session, event_id)
+    if event.origin_node != scope.node:
+        raise Forbidden(
+            f"event {event_id} was received from {event.origin_node}: only its origin changes "
+            "it (annotate it instead)"
+        )
     if event.version != data.version:
         raise Conflict(
             f"event {event_id} is at version {event.version}, not {data.version}: "
             "someone changed it since you read it; reload and try again"
         )
     if data.sharing_level is not None and data.sharing_level != event.sharing_level:
-        if event.origin_node != scope.country and not scope.everything:
-            raise Forbidden("only the origin country may change a record's sharing level")
+        audit.record(
+            session,
+            scope=scope,
+            action="record.sharing_level",
+            object_type="event",
+            object_ids=[event.uid],
+            detail={"from": event.sharing_level.value, "to": data.sharing_level.value},
+        )
         event.sharing_level = data.sharing_level
+        # this node's observations of the event are shared as the event is
+        for observation in session.scalars(
+            select(Observation).where(
+                Observation.event_id == event.id, Observation.origin_node == scope.node
+            )
+        ):
+            observation.sharing_level = data.sharing_level
     if data.status is not None:
         event.status = data.status
     if data.description is not None:
@@ -248,14 +308,14 @@ def update_event(
         scope=scope,
         action="event.update",
         object_type="event",
-        object_ids=[event.id],
+        object_ids=[event.uid],
         detail=data.model_dump(exclude_none=True, mode="json"),
     )
     return get_event(session, scope=scope, event_id=event.id)
 
 
-def _filtered(session: Session, scope: Scope, filters: EventFilters) -> Select[Event]:
-    query = select(Event).where(scope.visible(Event))
+def _filtered(session: Session, filters: EventFilters) -> Select[Event]:
+    query = select(Event)
     if filters.type:
         query = query.where(Event.type.in_(filters.type))
     if filters.status:
@@ -274,6 +334,8 @@ def _filtered(session: Session, scope: Scope, filters: EventFilters) -> Select[E
         # an unknown code matches no event, as a known code without events does
         sector_id = session.scalar(select(Sector.id).where(Sector.code == filters.sector.upper()))
         query = query.where(Event.sector_id == sector_id if sector_id else false())
+    if filters.uid:
+        query = query.where(Event.uid == filters.uid)
     if filters.agency:
         agency_id = session.scalar(select(Agency.id).where(Agency.code == filters.agency.upper()))
         query = query.where(Event.reporting_agency_id == agency_id if agency_id else false())
@@ -282,7 +344,7 @@ def _filtered(session: Session, scope: Scope, filters: EventFilters) -> Select[E
 
 def list_events(session: Session, *, scope: Scope, filters: EventFilters) -> EventPage:
     """A page of visible events, newest first, with a cursor to the next page."""
-    query = _filtered(session, scope, filters)
+    query = _filtered(session, filters)
     if filters.cursor:
         try:
             at, last_id = decode_cursor(filters.cursor)
@@ -306,7 +368,7 @@ def iter_events(session: Session, *, scope: Scope, filters: EventFilters) -> Ite
     """Every visible event matching ``filters``, oldest first, streamed (for exports)."""
     agencies, sectors = _codes(session)
     users: dict[int, str] = {}
-    query = _filtered(session, scope, filters).order_by(Event.occurred_at, Event.id)
+    query = _filtered(session, filters).order_by(Event.occurred_at, Event.id)
     for event in session.scalars(query).yield_per(1000):
         if event.reported_by_id and event.reported_by_id not in users:
             users.update(_usernames(session, {event.reported_by_id}))

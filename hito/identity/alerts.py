@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+from types import SimpleNamespace
 from typing import Any
 
 import pyarrow as pa
@@ -18,8 +19,10 @@ from sqlalchemy.orm import Session
 from hito import audit
 from hito.agencies import writing_agency_id
 from hito.auth.scope import Scope
+from hito.auth.scoping import unscoped
 from hito.db import allocate_ids, bulk_insert, utcnow
 from hito.exc import InvalidInput, NotFound
+from hito.exchange.outbox import publish
 from hito.identity import prepare
 from hito.identity.models import AlertEntry, AlertKind, ScreeningDecision, ScreeningVerdict
 from hito.identity.schemas import (
@@ -32,7 +35,8 @@ from hito.identity.schemas import (
     ScreeningResult,
 )
 from hito.identity.screening import AlertIndex
-from hito.records import SharingLevel
+from hito.identity.sharing import ALERT_ENTRY
+from hito.records import Audience, SharingLevel, new_uid
 
 _COLUMNS = ("given_names", "surnames", "birth_date", "sex", "nationality", "document_type")
 _TABLE: Table = AlertEntry.__table__  # type: ignore[assignment]
@@ -55,10 +59,16 @@ def load_alerts(
     if not 1 <= len(list_name) <= 100:
         raise InvalidInput("a list name has 1 to 100 characters")
     if replace:
-        session.execute(
-            delete(AlertEntry).where(
-                AlertEntry.list_name == list_name, AlertEntry.origin_node == scope.writing_country
-            )
+        mine = (AlertEntry.list_name == list_name) & (AlertEntry.audience.is_(None))
+        with unscoped(session):
+            replaced = session.execute(select(AlertEntry.uid, AlertEntry.version).where(mine)).all()
+        session.execute(delete(AlertEntry).where(mine))
+        publish(
+            session,
+            ALERT_ENTRY,
+            [],
+            node=scope.node,
+            retracted=[(uid, version) for uid, version in replaced],
         )
     agency_id = writing_agency_id(session, code=scope.agency_code)
     data = table.to_pydict()
@@ -93,14 +103,23 @@ def load_alerts(
                 "document_type": _text(record["document_type"], 32),
                 "document_number": doc,
                 "reporting_agency_id": agency_id,
-                "origin_node": scope.writing_country,
+                "uid": new_uid(),
+                "origin_node": scope.node,
                 "version": 1,
                 "sharing_level": sharing_level.value,
+                "audience": None,
                 "created_at": now,
                 "updated_at": now,
             }
         )
     bulk_insert(session, _TABLE, rows)
+    publish(
+        session,
+        ALERT_ENTRY,
+        [SimpleNamespace(**row) for row in rows],
+        node=scope.node,
+        created=True,
+    )
     audit.record(
         session,
         scope=scope,
@@ -129,30 +148,37 @@ def _partial_date(prepared: dict[str, Any]) -> str | None:
 
 
 def _generation(session: Session) -> tuple[Any, ...]:
-    return tuple(session.execute(select(func.count(), func.max(AlertEntry.id))).one())
+    with unscoped(session):
+        return tuple(session.execute(select(func.count(), func.max(AlertEntry.id))).one())
 
 
 def alert_index(session: Session) -> AlertIndex:
-    """Every list of the node, indexed; rebuilt when entries were added or removed."""
+    """Every list of the node, indexed; rebuilt when entries were added or removed.
+
+    The index holds every entry, whoever asks; candidates are then filtered by the caller's
+    scope with the same rule the session applies (``Scope.may_read``)."""
     key = str(session.get_bind().engine.url)
     generation = _generation(session)
     with _cache_lock:
         cached = _cache.get(key)
         if cached and cached[0] == generation:
             return cached[1]
-        rows = session.execute(
-            select(
-                AlertEntry.id,
-                AlertEntry.kind,
-                AlertEntry.list_name,
-                AlertEntry.reference,
-                AlertEntry.origin_node,
-                AlertEntry.sharing_level,
-                *[getattr(AlertEntry, c) for c in _COLUMNS],
-                AlertEntry.document_number,
-            )
-        ).all()
+        with unscoped(session):
+            rows = session.execute(
+                select(
+                    AlertEntry.id,
+                    AlertEntry.kind,
+                    AlertEntry.list_name,
+                    AlertEntry.reference,
+                    AlertEntry.origin_node,
+                    AlertEntry.sharing_level,
+                    AlertEntry.audience,
+                    *[getattr(AlertEntry, c) for c in _COLUMNS],
+                    AlertEntry.document_number,
+                )
+            ).all()
         names = ["id", "kind", "list_name", "reference", "origin_node", "sharing_level"]
+        names += ["audience"]
         names += [*_COLUMNS, "document_number"]
         columns: dict[str, list[Any]] = {name: [] for name in names}
         for row in rows:
@@ -214,6 +240,7 @@ def screen(session: Session, *, scope: Scope, request: ScreeningRequest) -> Scre
         if scope.may_read(
             origin_node=c.entry["origin_node"],
             sharing_level=SharingLevel(c.entry["sharing_level"]),
+            audience=Audience(c.entry["audience"]) if c.entry["audience"] else None,
         )
     ]
     decisions = dict(
@@ -261,9 +288,7 @@ def screen(session: Session, *, scope: Scope, request: ScreeningRequest) -> Scre
 def decide(session: Session, *, scope: Scope, data: ScreeningDecisionIn) -> ScreeningDecisionPublic:
     """Remember a screener's verdict on one candidate for this person."""
     scope.require("screen")
-    entry = session.scalar(
-        select(AlertEntry).where(AlertEntry.id == data.alert_entry_id, scope.visible(AlertEntry))
-    )
+    entry = session.scalar(select(AlertEntry).where(AlertEntry.id == data.alert_entry_id))
     if entry is None:
         raise NotFound(f"alert entry {data.alert_entry_id} not found")
     decision = session.scalar(

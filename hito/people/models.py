@@ -84,8 +84,8 @@ class Person(SharedRecord, Base):
     sex: Mapped[Sex] = mapped_column(str_enum(Sex, "sex"))
     nationality: Mapped[str | None] = mapped_column(String(2))
     encountered_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
-    event_id: Mapped[int | None] = mapped_column(ForeignKey("event.id"))
-    group_id: Mapped[int | None] = mapped_column(ForeignKey("person_group.id"))
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("event.id", ondelete="SET NULL"))
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("person_group.id", ondelete="SET NULL"))
     relationship_to_group: Mapped[Relationship | None] = mapped_column(
         str_enum(Relationship, "relationship")
     )

@@ -7,7 +7,7 @@ from typing import Self
 from pydantic import BaseModel, Field, StrictBool, field_validator, model_validator
 
 from hito.countries import CountryCode
-from hito.fields import INPUT, MAX_ID, RecordId, Timestamp
+from hito.fields import INPUT, MAX_ID, GlobalId, RecordId, Timestamp
 from hito.people.models import (
     DatePrecision,
     DocumentCheckStatus,
@@ -124,6 +124,7 @@ class PersonCreate(PersonBase):
 
 class PersonPublic(BaseModel):
     id: int
+    uid: str = Field(description="Global id: the same on both nodes")
     given_names: str
     surname_1: str | None
     surname_2: str | None
@@ -152,6 +153,7 @@ class PersonPage(BaseModel):
 
 
 class PersonFilters(BaseModel):
+    uid: GlobalId | None = None
     event_id: int | None = Field(None, ge=1, le=MAX_ID)
     group_id: int | None = Field(None, ge=1, le=MAX_ID)
     nationality: CountryCode | None = None
@@ -169,6 +171,7 @@ class GroupCreate(BaseModel):
 
 class GroupPublic(BaseModel):
     id: int
+    uid: str = Field(description="Global id: the same on both nodes")
     kind: GroupKind
     label: str
     member_ids: list[int]

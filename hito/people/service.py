@@ -47,6 +47,7 @@ def _public(person: Person, scope: Scope, agencies: dict[int, str]) -> PersonPub
         )
     return PersonPublic(
         id=person.id,
+        uid=person.uid,
         given_names=person.given_names,
         surname_1=person.surname_1,
         surname_2=person.surname_2,
@@ -79,7 +80,7 @@ def _public(person: Person, scope: Scope, agencies: dict[int, str]) -> PersonPub
     )
 
 
-def _document(data: DocumentIn) -> IdentityDocument:
+def document_row(data: DocumentIn) -> IdentityDocument:
     """Checked on entry: a bad check digit is stored as given and flagged, never "fixed"."""
     check = check_document(data.type, data.number)
     if data.type in CHECKED:
@@ -117,23 +118,23 @@ def person_standard(person: Person) -> dict[str, Any]:
     }
 
 
-def _keys(person: Person) -> set[str]:
+def match_keys_of(person: Person) -> set[str]:
     keys = match_keys(prepare_record(person_standard(person)))
     keys.update(f"d:{d.normalized}"[:80] for d in person.documents if d.normalized)
     return keys
 
 
-def _check_links(session: Session, scope: Scope, data: PersonCreate) -> None:
+def _check_links(session: Session, data: PersonCreate) -> None:
     """A person may only point at an event or group its author can see (same 422 otherwise)."""
     if data.event_id is not None and not session.scalar(
-        select(Event.id).where(Event.id == data.event_id, scope.visible(Event))
+        select(Event.id).where(Event.id == data.event_id)
     ):
         raise InvalidInput(
             f"event {data.event_id} not found",
             errors=[{"field": "event_id", "message": f"event {data.event_id} not found"}],
         )
     if data.group_id is not None and not session.scalar(
-        select(PersonGroup.id).where(PersonGroup.id == data.group_id, scope.visible(PersonGroup))
+        select(PersonGroup.id).where(PersonGroup.id == data.group_id)
     ):
         raise InvalidInput(
             f"group {data.group_id} not found",
@@ -148,7 +149,7 @@ def create_persons(
     agency_id = writing_agency_id(session, code=scope.agency_code)
     created = []
     for data in people:
-        _check_links(session, scope, data)
+        _check_links(session, data)
         birth = (
             parse_birth_date(data.birth_date, estimated=data.birth_date_estimated)
             if data.birth_date
@@ -171,11 +172,11 @@ def create_persons(
             reported_by_id=scope.user_id,
             vulnerabilities=" ".join(sorted({v.value for v in protection.vulnerabilities})),
             protection_notes=protection.notes,
-            origin_node=scope.writing_country,
+            origin_node=scope.node,
             sharing_level=data.sharing_level,
-            documents=[_document(d) for d in data.documents],
+            documents=[document_row(d) for d in data.documents],
         )
-        person.keys = [PersonKey(key=key) for key in sorted(_keys(person))]
+        person.keys = [PersonKey(key=key) for key in sorted(match_keys_of(person))]
         session.add(person)
         created.append(person)
     session.flush()
@@ -185,7 +186,7 @@ def create_persons(
             scope=scope,
             action="person.create",
             object_type="person",
-            object_ids=[p.id for p in created],
+            object_ids=[p.uid for p in created],
         )
     return created
 
@@ -196,7 +197,7 @@ def create_person(session: Session, *, scope: Scope, data: PersonCreate) -> Pers
 
 
 def get_person(session: Session, *, scope: Scope, person_id: int) -> PersonPublic:
-    person = session.scalar(select(Person).where(Person.id == person_id, scope.visible(Person)))
+    person = session.scalar(select(Person).where(Person.id == person_id))
     if person is None:
         raise NotFound(f"person {person_id} not found")
     audit.record(
@@ -204,14 +205,16 @@ def get_person(session: Session, *, scope: Scope, person_id: int) -> PersonPubli
         scope=scope,
         action="person.read",
         object_type="person",
-        object_ids=[person.id],
+        object_ids=[person.uid],
         detail={"protection": scope.sees_protection},
     )
     return _public(person, scope, agency_codes(session))
 
 
 def list_persons(session: Session, *, scope: Scope, filters: PersonFilters) -> PersonPage:
-    query = select(Person).where(scope.visible(Person))
+    query = select(Person)
+    if filters.uid is not None:
+        query = query.where(Person.uid == filters.uid)
     if filters.event_id is not None:
         query = query.where(Person.event_id == filters.event_id)
     if filters.group_id is not None:
@@ -227,7 +230,7 @@ def list_persons(session: Session, *, scope: Scope, filters: PersonFilters) -> P
             scope=scope,
             action="person.read",
             object_type="person",
-            object_ids=[p.id for p in rows],
+            object_ids=[p.uid for p in rows],
             detail={"protection": scope.sees_protection},
         )
     agencies = agency_codes(session)
@@ -239,12 +242,11 @@ def list_persons(session: Session, *, scope: Scope, filters: PersonFilters) -> P
 
 def _group_public(session: Session, group: PersonGroup, scope: Scope) -> GroupPublic:
     members = session.scalars(
-        select(Person.id)
-        .where(Person.group_id == group.id, scope.visible(Person))
-        .order_by(Person.id)
+        select(Person.id).where(Person.group_id == group.id).order_by(Person.id)
     )
     return GroupPublic(
         id=group.id,
+        uid=group.uid,
         kind=group.kind,
         label=group.label,
         member_ids=list(members),
@@ -261,21 +263,19 @@ def create_group(session: Session, *, scope: Scope, data: GroupCreate) -> GroupP
         kind=data.kind,
         label=data.label,
         reporting_agency_id=writing_agency_id(session, code=scope.agency_code),
-        origin_node=scope.writing_country,
+        origin_node=scope.node,
         sharing_level=data.sharing_level,
     )
     session.add(group)
     session.flush()
     audit.record(
-        session, scope=scope, action="group.create", object_type="group", object_ids=[group.id]
+        session, scope=scope, action="group.create", object_type="group", object_ids=[group.uid]
     )
     return _group_public(session, group, scope)
 
 
 def get_group(session: Session, *, scope: Scope, group_id: int) -> GroupPublic:
-    group = session.scalar(
-        select(PersonGroup).where(PersonGroup.id == group_id, scope.visible(PersonGroup))
-    )
+    group = session.scalar(select(PersonGroup).where(PersonGroup.id == group_id))
     if group is None:
         raise NotFound(f"group {group_id} not found")
     return _group_public(session, group, scope)

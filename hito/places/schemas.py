@@ -23,6 +23,7 @@ class SectorPublic(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: int
+    uid: str
     code: str
     name: str
     geometry: dict[str, Any]
@@ -54,6 +55,7 @@ class CrossingPointUpdate(BaseModel):
 
 class CrossingPointPublic(CrossingPointBase):
     id: int
+    uid: str = Field(description="Global id: the same on both nodes")
     origin_node: str
     version: int
     sharing_level: SharingLevel
@@ -61,6 +63,7 @@ class CrossingPointPublic(CrossingPointBase):
 
 class FacilityPublic(BaseModel):
     id: int
+    uid: str = Field(description="Global id: the same on both nodes")
     kind: FacilityKind
     name: str
     location: Location

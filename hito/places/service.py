@@ -9,8 +9,10 @@ import shapely
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from hito import audit
 from hito.auth.scope import Scope
-from hito.exc import Conflict, NotFound
+from hito.auth.scoping import unscoped
+from hito.exc import Conflict, Forbidden, NotFound
 from hito.places.geography import geometry_json, polygon_from_json, sector_polygons, town
 from hito.places.models import CrossingPoint, CrossingStatus, Facility, FacilityKind, Sector
 from hito.places.schemas import (
@@ -36,12 +38,14 @@ _index_cache: dict[str, _SectorIndex] = {}
 
 def _sector_index(session: Session) -> _SectorIndex:
     """Prepared sector polygons, rebuilt only when a sector is added or changes version."""
-    rows = session.execute(select(Sector.id, Sector.version).order_by(Sector.id)).all()
+    with unscoped(session):  # reference data: every event is placed, whoever reports it
+        rows = session.execute(select(Sector.id, Sector.version).order_by(Sector.id)).all()
     key = tuple((r.id, r.version) for r in rows)
     cache_key = str(session.get_bind().engine.url)
     cached = _index_cache.get(cache_key)
     if cached is None or cached.key != key:
-        sectors = session.scalars(select(Sector).order_by(Sector.id)).all()
+        with unscoped(session):
+            sectors = session.scalars(select(Sector).order_by(Sector.id)).all()
         polygons = [polygon_from_json(s.geometry) for s in sectors]
         for polygon in polygons:
             shapely.prepare(polygon)
@@ -65,8 +69,53 @@ def locate_sectors(session: Session, *, points: Sequence[tuple[float, float]]) -
     return found
 
 
+# Each country runs its side of the Chacalluta–Santa Rosa crossing; each node holds its own.
+CROSSINGS = {
+    "CL": ("CHACALLUTA", "Complejo Fronterizo Chacalluta (Chile), paso Chacalluta–Santa Rosa"),
+    "PE": ("SANTA-ROSA", "Complejo Fronterizo Santa Rosa (Perú), paso Chacalluta–Santa Rosa"),
+}
+
+
+def _facilities() -> list[tuple[FacilityKind, str, tuple[float, float], str, int | None, str]]:
+    arica, tacna = town("Arica"), town("Tacna")
+    return [
+        (
+            FacilityKind.shelter,
+            "Albergue transitorio Arica",
+            arica,
+            "CL",
+            120,
+            "alojamiento, alimentación, orientación",
+        ),
+        (
+            FacilityKind.service_point,
+            "Punto de atención humanitaria Chacalluta",
+            (-18.35, -70.33),
+            "CL",
+            None,
+            "salud primaria, agua, orientación legal",
+        ),
+        (
+            FacilityKind.shelter,
+            "Albergue temporal Tacna",
+            tacna,
+            "PE",
+            80,
+            "alojamiento, alimentación",
+        ),
+        (
+            FacilityKind.service_point,
+            "Punto de atención Santa Rosa",
+            (-18.30, -70.31),
+            "PE",
+            None,
+            "registro, salud primaria",
+        ),
+    ]
+
+
 def seed_places(session: Session, *, node: str) -> None:
-    """Sectors along the real boundary line, the Chacalluta–Santa Rosa crossing, and shelters."""
+    """Sectors along the real boundary line, this node's side of the crossing, its shelters."""
     if session.scalar(select(Sector.id).limit(1)) is None:
         for spec, polygon in sector_polygons():
             session.add(
@@ -78,56 +127,25 @@ def seed_places(session: Session, *, node: str) -> None:
                     sharing_level=SharingLevel.binational,
                 )
             )
-    if session.scalar(select(CrossingPoint.id).limit(1)) is None:
+    if session.scalar(select(CrossingPoint.id).where(CrossingPoint.origin_node == node)) is None:
+        code, name = CROSSINGS[node]
         lat, lon = town("Chacalluta")
         session.add(
             CrossingPoint(
-                code="CHACALLUTA-SANTA-ROSA",
-                name="Complejo Fronterizo Chacalluta (CL) – Santa Rosa (PE)",
+                code=code,
+                name=name,
                 lat=lat,
                 lon=lon,
-                opening_hours="Todos los días 08:00–24:00 (CL); viernes y sábado 24 h",
+                opening_hours="Todos los días 08:00–24:00; viernes y sábado 24 h",
                 status=CrossingStatus.open,
                 origin_node=node,
                 sharing_level=SharingLevel.binational,
             )
         )
-    if session.scalar(select(Facility.id).limit(1)) is None:
-        arica, tacna = town("Arica"), town("Tacna")
-        for kind, name, (lat, lon), country, capacity, services in [
-            (
-                FacilityKind.shelter,
-                "Albergue transitorio Arica",
-                arica,
-                "CL",
-                120,
-                "alojamiento, alimentación, orientación",
-            ),
-            (
-                FacilityKind.service_point,
-                "Punto de atención humanitaria Chacalluta",
-                (-18.35, -70.33),
-                "CL",
-                None,
-                "salud primaria, agua, orientación legal",
-            ),
-            (
-                FacilityKind.shelter,
-                "Albergue temporal Tacna",
-                tacna,
-                "PE",
-                80,
-                "alojamiento, alimentación",
-            ),
-            (
-                FacilityKind.service_point,
-                "Punto de atención Santa Rosa",
-                (-18.30, -70.31),
-                "PE",
-                None,
-                "registro, salud primaria",
-            ),
-        ]:
+    if session.scalar(select(Facility.id).where(Facility.origin_node == node)) is None:
+        for kind, name, (lat, lon), country, capacity, services in _facilities():
+            if country != node:
+                continue  # the other country's shelters are its own records
             session.add(
                 Facility(
                     kind=kind,
@@ -147,6 +165,7 @@ def seed_places(session: Session, *, node: str) -> None:
 def sector_public(sector: Sector) -> SectorPublic:
     return SectorPublic(
         id=sector.id,
+        uid=sector.uid,
         code=sector.code,
         name=sector.name,
         geometry=json.loads(sector.geometry),
@@ -157,7 +176,7 @@ def sector_public(sector: Sector) -> SectorPublic:
 
 
 def list_sectors(session: Session, *, scope: Scope) -> list[SectorPublic]:
-    rows = session.scalars(select(Sector).where(scope.visible(Sector)).order_by(Sector.code))
+    rows = session.scalars(select(Sector).order_by(Sector.code))
     return [sector_public(s) for s in rows]
 
 
@@ -168,6 +187,7 @@ def sector_ids_by_code(session: Session) -> dict[str, int]:
 def _crossing_public(cp: CrossingPoint) -> CrossingPointPublic:
     return CrossingPointPublic(
         id=cp.id,
+        uid=cp.uid,
         code=cp.code,
         name=cp.name,
         location=Location(lat=cp.lat, lon=cp.lon),
@@ -180,14 +200,12 @@ def _crossing_public(cp: CrossingPoint) -> CrossingPointPublic:
 
 
 def list_crossing_points(session: Session, *, scope: Scope) -> list[CrossingPointPublic]:
-    query = select(CrossingPoint).where(scope.visible(CrossingPoint)).order_by(CrossingPoint.code)
+    query = select(CrossingPoint).order_by(CrossingPoint.code)
     return [_crossing_public(cp) for cp in session.scalars(query)]
 
 
 def _visible_crossing(session: Session, scope: Scope, crossing_id: int) -> CrossingPoint:
-    cp = session.scalar(
-        select(CrossingPoint).where(CrossingPoint.id == crossing_id, scope.visible(CrossingPoint))
-    )
+    cp = session.scalar(select(CrossingPoint).where(CrossingPoint.id == crossing_id))
     if cp is None:
         raise NotFound(f"crossing point {crossing_id} not found")
     return cp
@@ -210,11 +228,19 @@ def create_crossing_point(
         lon=data.location.lon,
         opening_hours=data.opening_hours,
         status=data.status,
-        origin_node=scope.writing_country,
+        origin_node=scope.node,
         sharing_level=data.sharing_level,
     )
     session.add(cp)
     session.flush()
+    audit.record(
+        session,
+        scope=scope,
+        action="crossing.create",
+        object_type="crossing_point",
+        object_ids=[cp.uid],
+        detail=data.model_dump(mode="json", exclude={"location"}),
+    )
     return _crossing_public(cp)
 
 
@@ -223,19 +249,34 @@ def update_crossing_point(
 ) -> CrossingPointPublic:
     scope.require("supervise")
     cp = _visible_crossing(session, scope, crossing_id)
+    if cp.origin_node != scope.node:
+        raise Forbidden(
+            f"crossing point {cp.code} is {cp.origin_node}'s side: only {cp.origin_node} "
+            "changes its status"
+        )
+    before = {"status": cp.status.value, "opening_hours": cp.opening_hours}
     if data.status is not None:
         cp.status = data.status
     if data.opening_hours is not None:
         cp.opening_hours = data.opening_hours
     session.flush()
+    audit.record(
+        session,
+        scope=scope,
+        action="crossing.update",
+        object_type="crossing_point",
+        object_ids=[cp.uid],
+        detail={"before": before, **data.model_dump(mode="json", exclude_none=True)},
+    )
     return _crossing_public(cp)
 
 
 def list_facilities(session: Session, *, scope: Scope) -> list[FacilityPublic]:
-    query = select(Facility).where(scope.visible(Facility)).order_by(Facility.name)
+    query = select(Facility).order_by(Facility.name)
     return [
         FacilityPublic(
             id=f.id,
+            uid=f.uid,
             kind=f.kind,
             name=f.name,
             location=Location(lat=f.lat, lon=f.lon),

@@ -131,6 +131,7 @@ def documented(*statuses: int) -> dict[int | str, dict[str, Any]]:
         409: "Conflict with the stored version",
         413: "Request body too large",
         422: "Invalid input, one message per field",
+        503: "Not available on this node now",
     }
     schema = Problem.model_json_schema()
     return {

@@ -172,7 +172,8 @@ def test_demo_load_only_in_demo_mode_and_only_once(env: dict[str, str]) -> None:
     demo = {**env, "HITO_DEMO": "1"}
     loaded = hito(demo, "demo", "load")
     assert loaded.returncode == 0, loaded.stderr
-    assert "demo loaded:" in loaded.stdout and "carabineros (CL-CARABINEROS" in loaded.stdout
+    assert "demo loaded on CL:" in loaded.stdout and "carabineros (CL-CARABINEROS" in loaded.stdout
+    assert "pnp" not in loaded.stdout  # Peru's users are on Peru's node
     again = hito(demo, "demo", "load")
     assert "not loaded again" in again.stdout
     exported = hito(demo, "export", "events", "--format", "geojson", "--agency", "INT-OIM")
@@ -187,4 +188,10 @@ def test_demo_load_only_in_demo_mode_and_only_once(env: dict[str, str]) -> None:
         )
         <= 28 * 50
     )
-    assert hito(demo, "audit", "verify").stdout.strip() == "audit chain intact"
+    verified = hito(demo, "audit", "verify")
+    assert verified.returncode == 0 and verified.stdout.startswith("audit chain intact")
+    peru = {**demo, "HITO_NODE": "PE", "HITO_DATABASE_URL": env["HITO_DATABASE_URL"] + ".pe"}
+    assert hito(peru, "demo", "load").returncode == 0
+    peru_types = hito(peru, "export", "events", "--agency", "PE-PNP").stdout
+    assert "stranded_group" not in peru_types  # Chile's, until the exchange brings it
+    assert "official_measure" in peru_types and "interception" in peru_types

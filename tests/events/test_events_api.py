@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import httpx
 
-from tests.factories import event_payload
+from tests.factories import event_payload, local_id
 
 Login = Callable[[str], httpx.Client]
 
@@ -26,27 +26,39 @@ def test_create_returns_stored_event_with_sector_and_first_observation(login: Lo
     assert again["description"] == "Grupo varado al norte de Chacalluta"
 
 
-def test_stranded_group_is_one_event_with_three_observations(login: Login) -> None:
+def test_stranded_group_is_one_event_with_observations_of_both_countries(
+    login: Login, sync: Callable[[], int]
+) -> None:
+    """100 reported in Chile, 70 counted by Peru's PNP on its copy, 20 counted in Chile: one
+    event, owned by Chile, whose history both nodes hold the same."""
     carabineros, pnp = login("cl.operator"), login("pe.operator")
     event = carabineros.post("/api/v1/events", json=event_payload()).json()
-    for observer, when, count in [
-        (pnp, "2025-11-25T12:00:00-05:00", 70),
-        (carabineros, "2025-11-27T18:00:00-03:00", 20),
-    ]:
-        reply = observer.post(
-            f"/api/v1/events/{event['id']}/observations",
-            json={"observed_at": when, "headcount": count, "note": "recuento"},
-        )
-        assert reply.status_code == 201, reply.text
-    detail = carabineros.get(f"/api/v1/events/{event['id']}").json()
-    assert [o["headcount"] for o in detail["observations"]] == [100, 70, 20]
-    assert [o["agency"] for o in detail["observations"]] == [
-        "CL-CARABINEROS",
-        "PE-PNP",
-        "CL-CARABINEROS",
-    ]
-    assert detail["headcount"] == 20
-    assert detail["version"] == 3
+    sync()
+    on_peru = local_id(pnp, "events", event["uid"])
+    seen = pnp.post(
+        f"/api/v1/events/{on_peru}/observations",
+        json={"observed_at": "2025-11-25T12:00:00-05:00", "headcount": 70, "note": "recuento"},
+    )
+    assert seen.status_code == 201, seen.text
+    assert seen.json()["headcount"] == 100  # Peru's copy changes when Chile, its origin, does
+    sync()
+    assert carabineros.get(f"/api/v1/events/{event['id']}").json()["headcount"] == 70
+    carabineros.post(
+        f"/api/v1/events/{event['id']}/observations",
+        json={"observed_at": "2025-11-27T18:00:00-03:00", "headcount": 20, "note": "recuento"},
+    )
+    sync()
+    for api, event_id in [(carabineros, event["id"]), (pnp, on_peru)]:
+        detail = api.get(f"/api/v1/events/{event_id}").json()
+        assert [o["headcount"] for o in detail["observations"]] == [100, 70, 20]
+        assert [o["agency"] for o in detail["observations"]] == [
+            "CL-CARABINEROS",
+            "PE-PNP",
+            "CL-CARABINEROS",
+        ]
+        assert [o["origin_node"] for o in detail["observations"][1:]] == ["PE", "CL"]
+        assert detail["headcount"] == 20 and detail["version"] == 3
+        assert detail["origin_node"] == "CL" and detail["uid"] == event["uid"]
 
 
 def test_late_observation_keeps_latest_figures(login: Login) -> None:

@@ -4,34 +4,41 @@ and alert screening, each scoped by who asks."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import httpx
 import pyarrow as pa
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from hito import identity, people
 from hito.agencies import agency_by_code
 from hito.auth import Role, Scope, unrestricted
+from hito.auth.scoping import bind, unscoped
 from hito.identity.models import AlertKind
 from hito.identity.synthetic import Noise, Population, record
-from hito.people import PersonCreate
+from hito.people import Person, PersonCreate
 from hito.records import SharingLevel
+from tests.nodes import TestNode
 
 Login = Callable[[str], httpx.Client]
 
 
 def agency_scope(session: Session, code: str) -> Scope:
+    """An administrator of ``code``, on that agency's own node; the session reads as it would."""
     agency = agency_by_code(session, code=code)
-    return Scope(
+    scope = Scope(
         user_id=None,
         username=f"test:{code}",
         agency_code=code,
         agency_kind=agency.kind,
         country=agency.country,
         roles=frozenset({Role.admin}),
-        node="CL",
+        node=agency.country or "CL",
     )
+    bind(session, scope)
+    return scope
 
 
 def _person(row: dict[str, str], level: str) -> PersonCreate:
@@ -55,9 +62,10 @@ def _person(row: dict[str, str], level: str) -> PersonCreate:
 
 
 @pytest.fixture
-def encounters(sessions: sessionmaker[Session]) -> dict[str, int]:
+def encounters(cl: TestNode, pe: TestNode, sync: Callable[[], int]) -> dict[str, Any]:
     """150 people met in Chile (binational) and 150 in Peru, 60 of them met in both; plus one
-    person Peru met and kept national, whose Chilean encounter is the `secret` twin."""
+    person Peru met and kept national, whose Chilean encounter is the `secret` twin. Each node
+    writes its own; the exchange brings the binational ones across; both nodes run linkage."""
     population = Population(21)
     rng = population.rng
     crowd = population.people(241)
@@ -68,35 +76,49 @@ def encounters(sessions: sessionmaker[Session]) -> dict[str, int]:
         "birth_date": "1991-02-17", "sex": "F", "nationality": "VE",
         "document_type": "ve-cedula", "document_number": "V-19.876.543",
     }  # fmt: skip
-    with sessions() as session:
-        cl = agency_scope(session, "CL-PDI")
-        pe = agency_scope(session, "PE-MIGRACIONES")
+    with cl.sessions() as session:
+        scope = agency_scope(session, "CL-PDI")
         made_cl = people.create_persons(
-            session, scope=cl, people=[_person(r, "binational") for r in chile]
-        )
-        made_pe = people.create_persons(
-            session, scope=pe, people=[_person(r, "binational") for r in peru]
+            session, scope=scope, people=[_person(r, "binational") for r in chile]
         )
         (cl_twin,) = people.create_persons(
-            session, scope=cl, people=[_person({**secret, "surnames": "Colmenares"}, "binational")]
+            session,
+            scope=scope,
+            people=[_person({**secret, "surnames": "Colmenares"}, "binational")],
         )
-        (pe_twin,) = people.create_persons(session, scope=pe, people=[_person(secret, "national")])
         session.commit()
-        ids = {
-            "shared_cl": made_cl[100].id,  # crowd[100], also met in Peru as peru[10]
-            "shared_pe": made_pe[10].id,
-            "cl_twin": cl_twin.id,
-            "pe_twin": pe_twin.id,
-        }
-        summary = identity.link_persons(session, scope=unrestricted("CL"))
+        ids: dict[str, Any] = {"shared_cl": made_cl[100].id, "cl_twin": cl_twin.id}
+        cl_twin_uid = cl_twin.uid
+    with pe.sessions() as session:
+        scope = agency_scope(session, "PE-MIGRACIONES")
+        made_pe = people.create_persons(
+            session, scope=scope, people=[_person(r, "binational") for r in peru]
+        )
+        (pe_twin,) = people.create_persons(
+            session, scope=scope, people=[_person(secret, "national")]
+        )
         session.commit()
-    assert summary["persons"] == 302
-    assert 230 <= summary["identities"] <= 250  # 241 people, give or take the uncertain ones
+        shared_pe_uid = made_pe[10].uid  # crowd[100] again, met in Peru as peru[10]
+        ids |= {"pe_twin": pe_twin.id, "pe_twin_uid": pe_twin.uid}
+    sync()
+    summaries = {}
+    for node in (cl, pe):
+        with node.sessions() as session:
+            summaries[node.code] = identity.link_persons(session, scope=unrestricted(node.code))
+            session.commit()
+    with cl.sessions() as session, unscoped(session):
+        ids["shared_pe"] = session.scalar(select(Person.id).where(Person.uid == shared_pe_uid))
+        assert session.scalar(select(Person.id).where(Person.uid == pe_twin.uid)) is None
+    with pe.sessions() as session, unscoped(session):
+        ids["cl_twin_on_pe"] = session.scalar(select(Person.id).where(Person.uid == cl_twin_uid))
+    # Chile holds its 151 and Peru's 150 binational; Peru its 151 and Chile's 151
+    assert summaries["CL"]["persons"] == 301 and summaries["PE"]["persons"] == 302
+    assert 230 <= summaries["CL"]["identities"] <= 250  # 241 people, give or take
     return ids
 
 
 def test_possible_matches_find_the_other_countrys_encounter(
-    login: Login, encounters: dict[str, int]
+    login: Login, encounters: dict[str, Any]
 ) -> None:
     reply = login("cl.operator").get(f"/api/v1/persons/{encounters['shared_cl']}/matches")
     assert reply.status_code == 200, reply.text
@@ -110,14 +132,19 @@ def test_possible_matches_find_the_other_countrys_encounter(
 
 
 def test_possible_matches_never_show_what_was_not_shared(
-    login: Login, encounters: dict[str, int]
+    login: Login, encounters: dict[str, Any]
 ) -> None:
     cl_sees = login("cl.operator").get(f"/api/v1/persons/{encounters['cl_twin']}/matches")
-    assert encounters["pe_twin"] not in [m["person_id"] for m in cl_sees.json()["items"]]
+    assert cl_sees.status_code == 200
+    assert all(m["origin_node"] == "CL" or m["person_id"] != encounters["cl_twin"]
+               for m in cl_sees.json()["items"])  # fmt: skip
+    assert not any(
+        login("cl.operator")
+        .get("/api/v1/persons", params={"uid": encounters["pe_twin_uid"]})
+        .json()["items"]
+    )  # Peru's national encounter never reached Chile
     pe_sees = login("pe.supervisor").get(f"/api/v1/persons/{encounters['pe_twin']}/matches")
-    assert encounters["cl_twin"] in [m["person_id"] for m in pe_sees.json()["items"]]
-    hidden = login("cl.operator").get(f"/api/v1/persons/{encounters['pe_twin']}/matches")
-    assert hidden.status_code == 404
+    assert encounters["cl_twin_on_pe"] in [m["person_id"] for m in pe_sees.json()["items"]]
 
 
 def test_matches_need_a_trained_model(login: Login) -> None:
@@ -152,8 +179,6 @@ def test_review_decisions_are_kept_and_respected_by_later_runs(
     with sessions() as session:
         identity.link_persons(session, scope=unrestricted("CL"))
         session.commit()
-        from sqlalchemy import select
-
         from hito.identity.models import PersonIdentity
 
         rows = session.execute(select(PersonIdentity.person_id, PersonIdentity.identity_id))
@@ -164,7 +189,7 @@ def test_review_decisions_are_kept_and_respected_by_later_runs(
     # a pair one cannot see both sides of is not found, whatever it holds
     refused = login("cl.operator").post(
         "/api/v1/identity/reviews",
-        json={"person_ids": [encounters["cl_twin"], encounters["pe_twin"]], "decision": "match"},
+        json={"person_ids": [encounters["cl_twin"], 999_999], "decision": "match"},
     )
     assert refused.status_code == 404
     viewer = login("cl.viewer").post(
@@ -178,7 +203,7 @@ def test_review_decisions_are_kept_and_respected_by_later_runs(
 
 
 @pytest.fixture
-def alert_lists(sessions: sessionmaker[Session]) -> None:
+def alert_lists(sessions: sessionmaker[Session], sync: Callable[[], int]) -> None:
     wanted = pa.Table.from_pylist(
         [
             {"id": "1", "given_names": "Yorman José", "surnames": "Briceño Marcano",
@@ -204,6 +229,7 @@ def alert_lists(sessions: sessionmaker[Session]) -> None:
             kind=AlertKind.stolen_document, sharing_level=SharingLevel.binational,
         )  # fmt: skip
         session.commit()
+    sync()  # the binational list reaches Peru's police, investigation and immigration
 
 
 SUSPECT = {
@@ -245,7 +271,8 @@ def test_screening_is_scoped_and_closed_to_humanitarian_agencies(
         login("pe.operator").post("/api/v1/identity/screen", json=SUSPECT).json()["candidates"]
         == []
     )  # Chile's national list is not Peru's to read
-    assert login("int.oim").post("/api/v1/identity/screen", json=SUSPECT).status_code == 403
+    assert login("cl.oim").post("/api/v1/identity/screen", json=SUSPECT).status_code == 403
+    assert login("pe.oim").post("/api/v1/identity/screen", json=SUSPECT).status_code == 403
     assert login("cl.caseworker").post("/api/v1/identity/screen", json=SUSPECT).status_code == 403
     empty = login("cl.operator").post("/api/v1/identity/screen", json={"sex": "male"})
     assert empty.status_code == 422

@@ -6,13 +6,13 @@ from collections.abc import Callable
 
 import httpx
 
-from tests.factories import event_payload, person_payload
+from tests.factories import event_payload, local_id, person_payload
 
 Login = Callable[[str], httpx.Client]
 
 
 def test_person_keeps_partial_birth_date_documents_and_family(login: Login) -> None:
-    api = login("int.oim")
+    api = login("cl.oim")
     event = login("cl.operator").post("/api/v1/events", json=event_payload()).json()
     group = api.post(
         "/api/v1/groups",
@@ -68,12 +68,17 @@ def test_person_bad_birth_dates_and_countries(login: Login) -> None:
     assert api.get("/api/v1/persons").json()["items"] == []
 
 
-def test_protection_details_only_for_humanitarian_readers(login: Login) -> None:
+def test_protection_details_only_for_humanitarian_readers(
+    login: Login, sync: Callable[[], int]
+) -> None:
     created = login("cl.operator").post("/api/v1/persons", json=person_payload()).json()
     assert created["protection"] is None  # the police officer who wrote it cannot read it back
-    seen = login("int.acnur").get(f"/api/v1/persons/{created['id']}").json()
+    seen = login("cl.acnur").get(f"/api/v1/persons/{created['id']}").json()
     assert seen["protection"] == {
         "vulnerabilities": ["pregnant"],
         "notes": "Embarazo de 30 semanas",
     }
-    assert login("pe.military").get(f"/api/v1/persons/{created['id']}").json()["protection"] is None
+    sync()  # binational: Peru's police receive it, without the health details it never gets
+    on_peru = local_id(login("pe.operator"), "persons", created["uid"])
+    assert login("pe.operator").get(f"/api/v1/persons/{on_peru}").json()["protection"] is None
+    assert login("pe.military").get(f"/api/v1/persons/{on_peru}").status_code == 404

@@ -27,11 +27,16 @@ def test_sectors_cover_the_whole_line_from_coast_to_tripoint(login: Login) -> No
     assert coast[1] < -18.3 and tripoint[1] > -17.6
 
 
-def test_chacalluta_crossing_at_its_coordinates(login: Login) -> None:
-    crossings = login("int.oim").get("/api/v1/crossing-points").json()
-    assert [c["code"] for c in crossings] == ["CHACALLUTA-SANTA-ROSA"]
+def test_each_country_holds_its_side_of_the_crossing_and_sees_the_other(login: Login) -> None:
     lat, lon = town("Chacalluta")
-    assert crossings[0]["location"] == {"lat": lat, "lon": lon}
+    for username, own, other in [("cl.oim", "CL", "PE"), ("pe.viewer", "PE", "CL")]:
+        crossings = login(username).get("/api/v1/crossing-points").json()
+        assert {c["code"]: c["origin_node"] for c in crossings} == {
+            "CHACALLUTA": "CL",
+            "SANTA-ROSA": "PE",
+        }, username
+        assert {c["origin_node"] for c in crossings} == {own, other}
+        assert all(c["location"] == {"lat": lat, "lon": lon} for c in crossings)
 
 
 def test_events_get_the_sector_of_their_location(login: Login) -> None:
@@ -54,11 +59,23 @@ def test_events_get_the_sector_of_their_location(login: Login) -> None:
         assert event["sector"] == code, (lat, lon)
 
 
-def test_supervisor_changes_crossing_status_viewer_cannot(login: Login) -> None:
-    crossing = login("pe.supervisor").get("/api/v1/crossing-points").json()[0]
-    path = f"/api/v1/crossing-points/{crossing['id']}"
+def test_supervisor_changes_own_crossing_status_and_chile_sees_it(
+    login: Login, sync: Callable[[], int]
+) -> None:
+    crossings = login("pe.supervisor").get("/api/v1/crossing-points").json()
+    own = next(c for c in crossings if c["origin_node"] == "PE")
+    other = next(c for c in crossings if c["origin_node"] == "CL")
+    path = f"/api/v1/crossing-points/{own['id']}"
     assert login("pe.viewer").patch(path, json={"status": "closed"}).status_code == 403
+    refused = login("pe.supervisor").patch(
+        f"/api/v1/crossing-points/{other['id']}", json={"status": "closed"}
+    )
+    assert refused.status_code == 403 and "CL's side" in refused.json()["detail"]
     changed = login("pe.supervisor").patch(path, json={"status": "restricted"})
     assert changed.status_code == 200 and changed.json()["status"] == "restricted"
-    assert login("cl.viewer").get(path).json()["status"] == "restricted"
+    sync()
+    seen = {c["code"]: c for c in login("cl.viewer").get("/api/v1/crossing-points").json()}
+    assert seen["SANTA-ROSA"]["status"] == "restricted"
+    assert seen["SANTA-ROSA"]["version"] == own["version"] + 1
     login("pe.supervisor").patch(path, json={"status": "open"})
+    sync()

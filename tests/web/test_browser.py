@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from hito.bootstrap import prepare_database
-from hito.db import make_engine, make_sessionmaker, session_scope
-from hito.demo import load_demo
-from hito.settings import DEMO_PASSWORD, Settings
-from tests.conftest import LiveServer
+from hito.db import make_engine, make_sessionmaker
+from hito.demo import finish_demo
+from hito.demo.up import DemoNode, prepare
+from hito.exchange import read_key
+from hito.exchange.worker import ExchangeWorker
+from hito.settings import DEMO_PASSWORD
+from tests.nodes import LiveServer, TestNode, free_port, sync
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
@@ -28,15 +33,45 @@ CHROMIUM_ARGS = [
 ]
 
 
+@dataclass
+class Demo:
+    cl: str
+    pe: str
+
+
 @pytest.fixture(scope="module")
-def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.db'}"
-    settings = Settings(database_url=url, demo=True, node_modules=ROOT / "node_modules")
-    prepare_database(settings)
-    with session_scope(make_sessionmaker(make_engine(url))) as session:
-        assert load_demo(session, settings=settings) is not None
-    with LiveServer(settings) as live:
-        yield live
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
+    """Both demo nodes, as `make run` prepares them, served with their exchange running."""
+    folder = tmp_path_factory.mktemp("demo")
+    ports = {"CL": free_port(), "PE": free_port()}
+    nodes = [DemoNode(code, port, folder, "127.0.0.1") for code, port in ports.items()]
+    prepare(nodes, say=lambda _: None)
+    running: dict[str, TestNode] = {}
+    workers = []
+    for node in nodes:
+        settings = node.settings().model_copy(
+            update={"node_modules": ROOT / "node_modules", "exchange_interval": 0.2}
+        )
+        sessions = make_sessionmaker(make_engine(settings.database_url))
+        server = LiveServer(settings, port=node.port).__enter__()
+        running[node.code] = TestNode(
+            node.code, settings, sessions, read_key(settings.key_path), server
+        )
+    sync(running)
+    for code in ("PE", "CL"):  # Peru observes the stranded group; linkage on both
+        with running[code].sessions() as session:
+            finish_demo(session, settings=running[code].settings)
+            session.commit()
+        sync(running)
+    for node in running.values():
+        worker = ExchangeWorker(node.exchange())
+        worker.start()
+        workers.append(worker)
+    yield Demo(cl=running["CL"].url, pe=running["PE"].url)
+    for worker in workers:
+        worker.stop()
+    for node in running.values():
+        node.server.__exit__()
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +93,7 @@ def page(browser: Browser) -> Iterator[Page]:
 
 
 def _login(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/events")
+    page.goto(f"{base}/events?lang=es")
     expect(page.get_by_role("heading", name="Ingresar")).to_be_visible()
     page.get_by_label("Usuario").fill(username)
     page.get_by_label("Contraseña").fill(DEMO_PASSWORD)
@@ -67,11 +102,11 @@ def _login(page: Page, base: str, username: str) -> None:
 
 
 def test_officer_finds_the_stranded_group_in_the_list_and_on_the_map(
-    page: Page, demo_server: LiveServer
+    page: Page, demo: Demo
 ) -> None:
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    _login(page, demo_server.url, "carabineros")
+    _login(page, demo.cl, "carabineros")
     page.get_by_label("Tipo").select_option("stranded_group")
     page.get_by_role("button", name="Filtrar").click()
     rows = page.locator("tr[data-event-type]")
@@ -83,6 +118,7 @@ def test_officer_finds_the_stranded_group_in_the_list_and_on_the_map(
     expect(history).to_have_count(3)
     expect(history.nth(0)).to_contain_text("100")
     expect(history.nth(1)).to_contain_text("70")
+    expect(history.nth(1)).to_contain_text("Recibido de PE")  # Peru's count, on Chile's node
     expect(history.nth(2)).to_contain_text("20")
     expect(page.get_by_text("America/Santiago").first).to_be_visible()
 
@@ -91,46 +127,47 @@ def test_officer_finds_the_stranded_group_in_the_list_and_on_the_map(
     expect(stranded).to_have_count(1)
     expect(page.locator(".leaflet-popup-content")).to_contain_text("Grupo varado")
     expect(page.locator("path.border-line")).to_have_count(1)
-    expect(page.locator("path.crossing")).to_have_count(1)
+    expect(page.locator("path.crossing")).to_have_count(2)  # Chacalluta, and Peru's Santa Rosa
     assert page.locator("path.event").count() > 100
+    assert page.locator("path.event.origin-PE").count() > 10  # Peru's shared events, here
     page.screenshot(path=str(ROOT / "var" / "map.png")) if (ROOT / "var").is_dir() else None
     assert errors == []
 
 
-def test_english_toggle_and_peruvian_time(page: Page, demo_server: LiveServer) -> None:
-    _login(page, demo_server.url, "pnp")
+def test_english_toggle_and_peruvian_time(page: Page, demo: Demo) -> None:
+    _login(page, demo.pe, "pnp")
     page.get_by_role("link", name="EN", exact=True).click()
     expect(page.get_by_role("heading", name="Events")).to_be_visible()
     expect(page.get_by_text("America/Lima")).to_be_visible()
-    page.goto(f"{demo_server.url}/map")
+    page.goto(f"{demo.pe}/map")
     expect(page.get_by_role("heading", name="Map")).to_be_visible()
 
 
-def test_unknown_event_page_is_a_404(page: Page, demo_server: LiveServer) -> None:
-    _login(page, demo_server.url, "pdi")
+def test_unknown_event_page_is_a_404(page: Page, demo: Demo) -> None:
+    _login(page, demo.cl, "pdi")
     for event_id in ("999999", "99999999999999999999999"):
-        reply = page.goto(f"{demo_server.url}/events/{event_id}")
+        reply = page.goto(f"{demo.cl}/events/{event_id}")
         assert reply is not None and reply.status == 404, event_id
         expect(page.get_by_role("link", name="Volver a la lista")).to_be_visible()
 
 
-def test_wrong_password_stays_on_login(page: Page, demo_server: LiveServer) -> None:
-    page.goto(f"{demo_server.url}/login")
+def test_wrong_password_stays_on_login(page: Page, demo: Demo) -> None:
+    page.goto(f"{demo.cl}/login")
     page.get_by_label("Usuario").fill("carabineros")
     page.get_by_label("Contraseña").fill("wrong password")
     page.get_by_role("button", name="Ingresar").click()
     expect(page.get_by_role("alert")).to_have_text("Usuario o contraseña incorrectos")
 
 
-def test_html_in_descriptions_is_shown_as_text(page: Page, demo_server: LiveServer) -> None:
+def test_html_in_descriptions_is_shown_as_text(page: Page, demo: Demo) -> None:
     import httpx
 
     token = httpx.post(
-        f"{demo_server.url}/api/v1/auth/token",
+        f"{demo.cl}/api/v1/auth/token",
         data={"username": "sermig", "password": DEMO_PASSWORD},
     ).json()
     httpx.post(
-        f"{demo_server.url}/api/v1/events",
+        f"{demo.cl}/api/v1/events",
         headers={"Authorization": f"Bearer {token['access_token']}"},
         json={
             "type": "other",
@@ -141,15 +178,15 @@ def test_html_in_descriptions_is_shown_as_text(page: Page, demo_server: LiveServ
     )
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    _login(page, demo_server.url, "sermig")
+    _login(page, demo.cl, "sermig")
     expect(page.get_by_text("<img src=x onerror=alert(1)>")).to_be_visible()
-    page.goto(f"{demo_server.url}/map")
+    page.goto(f"{demo.cl}/map")
     expect(page.locator("path.event").first).to_be_attached()
     assert dialogs == []
 
 
-def test_supervisor_filters_a_day_and_an_agency(page: Page, demo_server: LiveServer) -> None:
-    _login(page, demo_server.url, "pdi")
+def test_supervisor_filters_a_day_and_an_agency(page: Page, demo: Demo) -> None:
+    _login(page, demo.cl, "pdi")
     page.get_by_label("Desde").fill("2025-11-20")
     page.get_by_label("Hasta").fill("2025-11-20")
     page.get_by_role("button", name="Filtrar").click()
@@ -163,3 +200,88 @@ def test_supervisor_filters_a_day_and_an_agency(page: Page, demo_server: LiveSer
     page.get_by_role("button", name="Filtrar").click()
     expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text("Alteración en paso fronterizo")
+
+
+def test_both_nodes_in_one_browser_and_peru_events_on_chiles_map(page: Page, demo: Demo) -> None:
+    """One browser, both nodes signed in side by side (each node's own session cookie); an event
+    Peru's police report reaches Chile's map within two seconds."""
+    _login(page, demo.pe, "pnp")
+    _login(page, demo.cl, "carabineros")
+    page.goto(f"{demo.pe}/events")
+    expect(page.get_by_text("Conectado como")).to_contain_text("pnp")
+    page.goto(f"{demo.cl}/events")
+    expect(page.get_by_text("Conectado como")).to_contain_text("carabineros")
+    token = httpx.post(
+        f"{demo.pe}/api/v1/auth/token", data={"username": "pnp", "password": DEMO_PASSWORD}
+    ).json()["access_token"]
+    reported = httpx.post(
+        f"{demo.pe}/api/v1/events",
+        headers={"Authorization": f"Bearer {token}"},
+        json={
+            "type": "interception",
+            "occurred_at": "2025-11-28T06:30:00-05:00",
+            "location": {"lat": -18.31, "lon": -70.36},
+            "headcount": 9,
+            "sharing_level": "binational",
+            "description": "Interceptación PNP en la franja, lado peruano",
+        },
+    )
+    assert reported.status_code == 201
+    uid = reported.json()["uid"]
+    chile = httpx.post(
+        f"{demo.cl}/api/v1/auth/token", data={"username": "carabineros", "password": DEMO_PASSWORD}
+    ).json()["access_token"]
+    started = time.monotonic()
+    while time.monotonic() - started < 2.0:
+        found = httpx.get(
+            f"{demo.cl}/api/v1/events",
+            params={"uid": uid},
+            headers={"Authorization": f"Bearer {chile}"},
+        ).json()["items"]
+        if found:
+            break
+        time.sleep(0.05)
+    assert found, "Peru's event did not reach Chile within 2 s"
+    page.goto(f"{demo.cl}/map#event-{found[0]['id']}")
+    expect(page.locator(".leaflet-popup-content")).to_contain_text("Origen: PE")
+    page.goto(f"{demo.cl}/events/{found[0]['id']}")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Recibido de PE")
+    expect(page.locator(".notice")).to_contain_text("pertenece a PE")
+    page.get_by_label("Nota").fill("Visto también por Carabineros en el km 5")
+    page.get_by_role("button", name="Anotar").click()
+    expect(page.locator("ul.annotations")).to_contain_text("km 5")
+
+
+def test_link_and_agreement_pages_agree_on_both_nodes(page: Page, demo: Demo) -> None:
+    shas = []
+    for base, username, peer in [(demo.cl, "minrel", "PE"), (demo.pe, "rree", "CL")]:
+        _login(page, base, username)
+        page.goto(f"{base}/agreement")
+        expect(page.locator("tr[data-record-type=person]").last).to_contain_text("protection")
+        shas.append(page.locator("[data-sha256]").inner_text())
+        page.goto(f"{base}/node")
+        link = page.locator(f"table.link[data-peer={peer}]")
+        expect(link.locator("[data-field=held]")).to_have_text("0")
+    assert shas[0] == shas[1] and len(shas[0]) == 64
+
+
+def test_a_request_for_information_asked_in_peru_answered_in_chile(page: Page, demo: Demo) -> None:
+    _login(page, demo.pe, "migraciones")
+    page.goto(f"{demo.pe}/requests/new")
+    page.get_by_label("Sobre").select_option("document")
+    page.get_by_label("Nº de documento").fill("V-19.876.543")
+    page.get_by_label("Motivo").fill("Cédula presentada en Santa Rosa, ¿alerta en Chile?")
+    page.get_by_label("Plazo").fill("2030-01-01T12:00")
+    page.get_by_role("button", name="Enviar solicitud").click()
+    expect(page.locator("h1 .state")).to_have_text("Abierta")
+    _login(page, demo.cl, "pdi")
+    page.goto(f"{demo.cl}/requests?box=inbox")
+    row = page.locator("tr[data-state=open]").filter(has_text="V-19.876.543")
+    expect(row).to_have_count(1, timeout=5000)
+    row.get_by_role("link").click()
+    page.get_by_label("Respuesta").first.fill("Sin alertas vigentes en Chile para ese documento.")
+    page.get_by_role("button", name="Responder").click()
+    expect(page.locator("h1 .state")).to_have_text("Respondida")
+    page.goto(f"{demo.pe}/requests?box=outbox")
+    answered = page.locator("tr[data-state=answered]").filter(has_text="V-19.876.543")
+    expect(answered).to_have_count(1, timeout=5000)

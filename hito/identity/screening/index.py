@@ -22,14 +22,31 @@ from hito.identity.screening.scoring import FieldScore, Frequencies, probability
 
 DOCUMENT_KINDS = frozenset({"stolen_document", "lost_document"})
 _FIELDS = (
-    "g_all", "g1", "g2", "g_tok", "s_all", "s1", "s2", "s_tok", "g1_ph", "s1_ph", "s2_ph",
-    "byear", "bmonth", "bday", "dob", "dob_swap", "sex", "nat", "doc",
-)  # fmt: skip
+    "g_all",
+    "g1",
+    "g2",
+    "g_tok",
+    "s_all",
+    "s1",
+    "s2",
+    "s_tok",
+    "g1_ph",
+    "s1_ph",
+    "s2_ph",
+    "byear",
+    "bmonth",
+    "bday",
+    "dob",
+    "dob_swap",
+    "sex",
+    "nat",
+    "doc",
+)
 
 
 _INPUT = prepare.STANDARD_COLUMNS
 # What an entry carries besides the person: kept as given, returned with each candidate.
-META = ("kind", "list_name", "reference", "origin_node", "sharing_level")
+META = ("kind", "list_name", "reference", "origin_node", "sharing_level", "audience")
 
 
 class Preparer:

@@ -2,13 +2,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel
 
 from hito.agencies import AgencyKind, list_agencies
 from hito.auth import authenticate, issue_token
-from hito.web.deps import CurrentScope, SessionDep, SettingsDep
+from hito.auth.service import record_failed_login
+from hito.exc import Unauthenticated
+from hito.web.deps import CurrentScope, PublicSessionDep, SessionDep, SettingsDep
 from hito.web.problems import documented
 
 router = APIRouter(tags=["auth"])
@@ -37,16 +39,29 @@ class AgencyPublic(BaseModel):
 
 @router.post("/auth/token", response_model=Token, responses=documented(400, 401, 413, 422))
 def token(
+    request: Request,
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
-    session: SessionDep,
+    session: PublicSessionDep,
     settings: SettingsDep,
 ) -> Token:
     """OAuth2 password flow: a bearer token for the API."""
-    user = authenticate(session, username=form.username, password=form.password, demo=settings.demo)
+    try:
+        user = authenticate(
+            session,
+            node=settings.node,
+            username=form.username,
+            password=form.password,
+            demo=settings.demo,
+        )
+    except Unauthenticated:
+        session.rollback()  # SQLite: the refused login's transaction holds the write lock
+        with request.app.state.sessionmaker() as apart:
+            record_failed_login(apart, node=settings.node, username=form.username)
+            apart.commit()
+        raise
     access = issue_token(
         session, user=user, secret_key=settings.secret_key, ttl_minutes=settings.token_ttl_minutes
     )
-    session.commit()
     return Token(access_token=access)
 
 

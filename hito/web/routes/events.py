@@ -3,7 +3,7 @@ from __future__ import annotations
 import time
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import TypeAdapter
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
@@ -21,12 +21,10 @@ from hito.events import (
     ObservationCreate,
 )
 from hito.exc import InvalidInput
-from hito.fields import MAX_ID
-from hito.web.deps import CurrentScope, SessionDep, SettingsDep
+from hito.web.deps import CurrentScope, PathId, SessionDep, SettingsDep
 from hito.web.problems import documented
 
 router = APIRouter(prefix="/events", tags=["events"])
-EventId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 @router.post(
@@ -34,9 +32,7 @@ EventId = Annotated[int, Path(ge=1, le=MAX_ID)]
 )
 def create_event(data: EventCreate, scope: CurrentScope, session: SessionDep) -> EventDetail:
     """Report an event; its figures become its first observation."""
-    detail = events.create_event(session, scope=scope, data=data)
-    session.commit()
-    return detail
+    return events.create_event(session, scope=scope, data=data)
 
 
 _batch_adapter = TypeAdapter(EventBatch)
@@ -88,9 +84,7 @@ async def create_batch(
 
 
 def _store_batch(session: Session, scope: Scope, batch: EventBatch) -> list[int]:
-    ids = events.create_events(session, scope=scope, events=batch.events)
-    session.commit()
-    return ids
+    return events.create_events(session, scope=scope, events=batch.events)
 
 
 @router.get("", response_model=EventPage, responses=documented(401, 422))
@@ -102,7 +96,7 @@ def list_events(
 
 
 @router.get("/{event_id:int}", response_model=EventDetail, responses=documented(401, 404, 422))
-def get_event(event_id: EventId, scope: CurrentScope, session: SessionDep) -> EventDetail:
+def get_event(event_id: PathId, scope: CurrentScope, session: SessionDep) -> EventDetail:
     return events.get_event(session, scope=scope, event_id=event_id)
 
 
@@ -112,11 +106,9 @@ def get_event(event_id: EventId, scope: CurrentScope, session: SessionDep) -> Ev
     responses=documented(400, 401, 403, 404, 409, 413, 422),
 )
 def update_event(
-    event_id: EventId, data: EventUpdate, scope: CurrentScope, session: SessionDep
+    event_id: PathId, data: EventUpdate, scope: CurrentScope, session: SessionDep
 ) -> EventDetail:
-    detail = events.update_event(session, scope=scope, event_id=event_id, data=data)
-    session.commit()
-    return detail
+    return events.update_event(session, scope=scope, event_id=event_id, data=data)
 
 
 @router.post(
@@ -126,9 +118,7 @@ def update_event(
     responses=documented(400, 401, 403, 404, 413, 422),
 )
 def add_observation(
-    event_id: EventId, data: ObservationCreate, scope: CurrentScope, session: SessionDep
+    event_id: PathId, data: ObservationCreate, scope: CurrentScope, session: SessionDep
 ) -> EventDetail:
     """Record how the event stands now (the stranded group: 100 → 70 → 20)."""
-    detail = events.add_observation(session, scope=scope, event_id=event_id, data=data)
-    session.commit()
-    return detail
+    return events.add_observation(session, scope=scope, event_id=event_id, data=data)

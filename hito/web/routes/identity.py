@@ -2,10 +2,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Query
 
 from hito import identity
-from hito.fields import MAX_ID
 from hito.identity.schemas import (
     DocumentCheckPublic,
     DocumentValidation,
@@ -19,11 +18,10 @@ from hito.identity.schemas import (
     ScreeningRequest,
     ScreeningResult,
 )
-from hito.web.deps import CurrentScope, SessionDep
+from hito.web.deps import CurrentScope, PathId, SessionDep
 from hito.web.problems import documented
 
 router = APIRouter(tags=["identity"])
-RecordId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 @router.post(
@@ -45,9 +43,7 @@ def validate_document(data: DocumentValidation, scope: CurrentScope) -> Document
 def screen(data: ScreeningRequest, scope: CurrentScope, session: SessionDep) -> ScreeningResult:
     """Screen a person against the alert lists you may read: scored, explained candidates.
     Candidates a screener judged false positives for this person are left out (and counted)."""
-    result = identity.screen_person(session, scope=scope, request=data)
-    session.commit()  # the audit entry
-    return result
+    return identity.screen_person(session, scope=scope, request=data)
 
 
 @router.post(
@@ -60,9 +56,7 @@ def decide_screening(
     data: ScreeningDecisionIn, scope: CurrentScope, session: SessionDep
 ) -> ScreeningDecisionPublic:
     """Remember a verdict (true hit / false positive) on one candidate for this person."""
-    decision = identity.decide_screening(session, scope=scope, data=data)
-    session.commit()
-    return decision
+    return identity.decide_screening(session, scope=scope, data=data)
 
 
 @router.get(
@@ -71,16 +65,14 @@ def decide_screening(
     responses=documented(401, 404, 409, 422),
 )
 def possible_matches(
-    person_id: RecordId,
+    person_id: PathId,
     scope: CurrentScope,
     session: SessionDep,
     limit: Annotated[int, Query(ge=1, le=50)] = 10,
 ) -> PossibleMatches:
     """Encounters, of either country, that may be this same person: each with its probability
     and which fields agreed and how much each weighed."""
-    matches = identity.possible_matches(session, scope=scope, person_id=person_id, limit=limit)
-    session.commit()  # the audit entry
-    return matches
+    return identity.possible_matches(session, scope=scope, person_id=person_id, limit=limit)
 
 
 @router.get("/identity/reviews", response_model=ReviewPage, responses=documented(401, 422))
@@ -88,9 +80,7 @@ def list_reviews(
     filters: Annotated[ReviewFilters, Query()], scope: CurrentScope, session: SessionDep
 ) -> ReviewPage:
     """Pairs in the uncertain band waiting for (or given) a reviewer's decision."""
-    page = identity.list_reviews(session, scope=scope, filters=filters)
-    session.commit()
-    return page
+    return identity.list_reviews(session, scope=scope, filters=filters)
 
 
 @router.post(
@@ -100,6 +90,4 @@ def list_reviews(
 )
 def decide_review(data: ReviewDecision, scope: CurrentScope, session: SessionDep) -> ReviewPublic:
     """Decide match or non-match on a queued pair, or on any two persons you may see."""
-    review = identity.decide_review(session, scope=scope, data=data)
-    session.commit()
-    return review
+    return identity.decide_review(session, scope=scope, data=data)

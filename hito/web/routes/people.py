@@ -2,10 +2,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Query
 
 from hito import people
-from hito.fields import MAX_ID
 from hito.people import (
     GroupCreate,
     GroupPublic,
@@ -14,11 +13,10 @@ from hito.people import (
     PersonPage,
     PersonPublic,
 )
-from hito.web.deps import CurrentScope, SessionDep
+from hito.web.deps import CurrentScope, PathId, SessionDep
 from hito.web.problems import documented
 
 router = APIRouter(tags=["people"])
-RecordId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 @router.post(
@@ -29,27 +27,21 @@ RecordId = Annotated[int, Path(ge=1, le=MAX_ID)]
 )
 def create_person(data: PersonCreate, scope: CurrentScope, session: SessionDep) -> PersonPublic:
     """Record an encounter with a person; health and protection details are kept apart."""
-    person = people.create_person(session, scope=scope, data=data)
-    session.commit()
-    return person
+    return people.create_person(session, scope=scope, data=data)
 
 
 @router.get("/persons", response_model=PersonPage, responses=documented(401, 422))
 def list_persons(
     filters: Annotated[PersonFilters, Query()], scope: CurrentScope, session: SessionDep
 ) -> PersonPage:
-    page = people.list_persons(session, scope=scope, filters=filters)
-    session.commit()  # the audit entry of this read
-    return page
+    return people.list_persons(session, scope=scope, filters=filters)
 
 
 @router.get(
     "/persons/{person_id:int}", response_model=PersonPublic, responses=documented(401, 404, 422)
 )
-def get_person(person_id: RecordId, scope: CurrentScope, session: SessionDep) -> PersonPublic:
-    person = people.get_person(session, scope=scope, person_id=person_id)
-    session.commit()  # the audit entry of this read
-    return person
+def get_person(person_id: PathId, scope: CurrentScope, session: SessionDep) -> PersonPublic:
+    return people.get_person(session, scope=scope, person_id=person_id)
 
 
 @router.post(
@@ -59,13 +51,11 @@ def get_person(person_id: RecordId, scope: CurrentScope, session: SessionDep) ->
     responses=documented(400, 401, 403, 413, 422),
 )
 def create_group(data: GroupCreate, scope: CurrentScope, session: SessionDep) -> GroupPublic:
-    group = people.create_group(session, scope=scope, data=data)
-    session.commit()
-    return group
+    return people.create_group(session, scope=scope, data=data)
 
 
 @router.get(
     "/groups/{group_id:int}", response_model=GroupPublic, responses=documented(401, 404, 422)
 )
-def get_group(group_id: RecordId, scope: CurrentScope, session: SessionDep) -> GroupPublic:
+def get_group(group_id: PathId, scope: CurrentScope, session: SessionDep) -> GroupPublic:
     return people.get_group(session, scope=scope, group_id=group_id)

@@ -1,11 +1,8 @@
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Path
+from fastapi import APIRouter
 
 from hito import places
-from hito.fields import MAX_ID
 from hito.places import (
     CrossingPointCreate,
     CrossingPointPublic,
@@ -13,11 +10,10 @@ from hito.places import (
     FacilityPublic,
     SectorPublic,
 )
-from hito.web.deps import CurrentScope, SessionDep
+from hito.web.deps import CurrentScope, PathId, SessionDep
 from hito.web.problems import documented
 
 router = APIRouter(tags=["places"])
-RecordId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 @router.get("/sectors", response_model=list[SectorPublic], responses=documented(401))
@@ -40,9 +36,7 @@ def list_crossing_points(scope: CurrentScope, session: SessionDep) -> list[Cross
 def create_crossing_point(
     data: CrossingPointCreate, scope: CurrentScope, session: SessionDep
 ) -> CrossingPointPublic:
-    crossing = places.create_crossing_point(session, scope=scope, data=data)
-    session.commit()
-    return crossing
+    return places.create_crossing_point(session, scope=scope, data=data)
 
 
 @router.get(
@@ -51,7 +45,7 @@ def create_crossing_point(
     responses=documented(401, 404, 422),
 )
 def get_crossing_point(
-    crossing_id: RecordId, scope: CurrentScope, session: SessionDep
+    crossing_id: PathId, scope: CurrentScope, session: SessionDep
 ) -> CrossingPointPublic:
     return places.get_crossing_point(session, scope=scope, crossing_id=crossing_id)
 
@@ -62,12 +56,11 @@ def get_crossing_point(
     responses=documented(400, 401, 403, 404, 413, 422),
 )
 def update_crossing_point(
-    crossing_id: RecordId, data: CrossingPointUpdate, scope: CurrentScope, session: SessionDep
+    crossing_id: PathId, data: CrossingPointUpdate, scope: CurrentScope, session: SessionDep
 ) -> CrossingPointPublic:
     crossing = places.update_crossing_point(
         session, scope=scope, crossing_id=crossing_id, data=data
     )
-    session.commit()
     return crossing
 
 

@@ -29,9 +29,14 @@
   const markers = {};
   data.events.forEach((e) => {
     const r = 5 + Math.min(15, Math.sqrt(e.headcount || 1));
-    const m = L.circleMarker([e.location.lat, e.location.lon], { radius: r, color: "#e65100", weight: 2, fillOpacity: 0.5, className: "event event-" + e.type })
+    // records received from the other country's node are drawn in their own colour
+    const received = e.origin !== data.node;
+    const m = L.circleMarker([e.location.lat, e.location.lon], {
+      radius: r, color: received ? "#6a1b9a" : "#e65100", weight: 2, fillOpacity: 0.5,
+      dashArray: received ? "3 3" : null, className: "event event-" + e.type + " origin-" + e.origin })
       .bindPopup('<a href="/events/' + e.id + '"><strong>' + esc(e.label) + " #" + e.id + "</strong></a><br>" +
-                 esc(data.labels.headcount) + ": " + (e.headcount === null ? "—" : e.headcount) + (e.sector ? "<br>" + esc(e.sector) : ""))
+                 esc(data.labels.headcount) + ": " + (e.headcount === null ? "—" : e.headcount) + (e.sector ? "<br>" + esc(e.sector) : "") +
+                 "<br>" + esc(data.labels.origin) + ": " + esc(e.origin))
       .addTo(map);
     markers[e.id] = m;
   });

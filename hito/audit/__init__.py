@@ -13,42 +13,41 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import String, Text, select, text
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
 
+from hito.audit.models import AuditCheckpoint, AuditEntry
 from hito.auth.scope import Scope
-from hito.db import Base, UTCDateTime, utcnow
+from hito.db import utcnow
+
+__all__ = [
+    "GENESIS",
+    "AuditCheckpoint",
+    "AuditEntry",
+    "digest",
+    "entries",
+    "entry_body",
+    "record",
+    "verify_chain",
+]
 
 GENESIS = "0" * 64
 SECRET_KEYS = {"password", "token", "access_token", "secret", "secret_key"}
 _LOCK_KEY = 0x48_49_54_4F  # "HITO"
 
 
-class AuditEntry(Base):
-    __tablename__ = "audit_entry"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
-    actor: Mapped[str] = mapped_column(String(64))
-    actor_agency: Mapped[str] = mapped_column(String(32))
-    action: Mapped[str] = mapped_column(String(64), index=True)  # namespaced: "event.create"
-    object_type: Mapped[str] = mapped_column(String(32))
-    object_ids: Mapped[str] = mapped_column(Text)
-    detail: Mapped[str] = mapped_column(Text)
-    prev_hash: Mapped[str] = mapped_column(String(64))
-    hash: Mapped[str] = mapped_column(String(64), unique=True)
-
-
 def _blank_secrets(detail: dict[str, Any]) -> dict[str, Any]:
     return {k: ("***" if k.lower() in SECRET_KEYS else v) for k, v in detail.items()}
 
 
-def _digest(prev_hash: str, body: dict[str, Any]) -> str:
+def digest(prev_hash: str, body: dict[str, Any]) -> str:
+    """An entry's hash: over the previous entry's hash and the entry's own content."""
     canonical = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256((prev_hash + canonical).encode()).hexdigest()
 
 
-def _body(entry: AuditEntry) -> dict[str, Any]:
+def entry_body(entry: AuditEntry) -> dict[str, Any]:
+    """What an entry's hash covers."""
     return {
         "at": entry.at.astimezone(dt.UTC).isoformat(),
         "actor": entry.actor,
@@ -83,7 +82,7 @@ def record(
         detail=json.dumps(_blank_secrets(detail or {}), sort_keys=True, ensure_ascii=False),
         prev_hash=prev or GENESIS,
     )
-    entry.hash = _digest(entry.prev_hash, _body(entry))
+    entry.hash = digest(entry.prev_hash, entry_body(entry))
     session.add(entry)
     session.flush()
     return entry
@@ -93,7 +92,7 @@ def verify_chain(session: Session) -> int | None:
     """Id of the first entry that breaks the chain, or None when the log is intact."""
     prev = GENESIS
     for entry in session.scalars(select(AuditEntry).order_by(AuditEntry.id)).yield_per(1000):
-        if entry.prev_hash != prev or entry.hash != _digest(prev, _body(entry)):
+        if entry.prev_hash != prev or entry.hash != digest(prev, entry_body(entry)):
             return entry.id
         prev = entry.hash
     return None

@@ -1,0 +1,82 @@
+"""The session applies the asking user's scope to every query of a shared record.
+
+A session is bound to a :class:`~hito.auth.scope.Scope` once, where it is created (the web's
+unit of work, the CLI, the exchange); from then on every ORM SELECT touching a
+:class:`~hito.records.SharedRecord` table — in the FROM clause, a join, a subquery, a
+relationship load, a count — carries :func:`~hito.auth.scope.visible_clause` through SQLAlchemy's
+``with_loader_criteria``. A session bound to nobody sees no shared record at all (fail closed).
+
+The way out is explicit and greppable: ``unscoped(session)``, for the few places that must read
+everything (the exchange, the audit, linkage over the whole node, migrations, tests on purpose).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import event, false
+from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
+
+from hito.auth.scope import Scope, visible_clause
+from hito.records import SharedRecord
+
+_KEY = "hito.scope"
+_EVERYTHING = "everything"
+
+
+def bind(session: Session, scope: Scope) -> Session:
+    """Scope every later query of ``session`` to what ``scope`` may read."""
+    session.info[_KEY] = _EVERYTHING if scope.everything else scope
+    return session
+
+
+def bound_scope(session: Session) -> Scope | None:
+    value = session.info.get(_KEY)
+    return value if isinstance(value, Scope) else None
+
+
+@contextmanager
+def unscoped(session: Session) -> Iterator[Session]:
+    """Read everything on this node, on purpose, for the duration of the block."""
+    previous = session.info.get(_KEY)
+    session.info[_KEY] = _EVERYTHING
+    try:
+        yield session
+    finally:
+        if previous is None:
+            session.info.pop(_KEY, None)
+        else:
+            session.info[_KEY] = previous
+
+
+def _criteria(scope: Scope | None) -> Any:
+    if scope is None:
+        return with_loader_criteria(SharedRecord, lambda cls: false(), include_aliases=True)
+    # Plain values, so that the lambda's cached SQL takes them as bound parameters.
+    node = scope.node
+    own_levels = sorted(level.value for level in scope.own_levels)
+    audiences = sorted(audience.value for audience in scope.audiences)
+    return with_loader_criteria(
+        SharedRecord,
+        lambda cls: visible_clause(cls, node, own_levels, audiences),
+        include_aliases=True,
+    )
+
+
+def _apply_scope(state: ORMExecuteState) -> None:
+    if not state.is_select or state.is_column_load or state.is_relationship_load:
+        return  # column and relationship loads inherit the criteria of the query that loaded
+    value = state.session.info.get(_KEY)
+    if value == _EVERYTHING:
+        return
+    state.statement = state.statement.options(
+        _criteria(value if isinstance(value, Scope) else None)
+    )
+
+
+def install() -> None:
+    """Listen on every session (idempotent); ``hito.db.make_sessionmaker`` calls it."""
+    if not event.contains(Session, "do_orm_execute", _apply_scope):
+        event.listen(Session, "do_orm_execute", _apply_scope)

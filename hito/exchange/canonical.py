@@ -1,0 +1,56 @@
+"""Canonical JSON: the bytes a signature covers.
+
+Hito signs the RFC 8785 (JSON Canonicalization Scheme) form of its documents. For the values Hito
+writes — objects with ASCII keys, text, booleans, null, integers below 2^53 and finite floats
+below 10^16 in magnitude — orjson with sorted keys produces exactly those bytes once a float with
+an integral value is written as an integer (RFC 8785 writes 2.0 as ``2``); a test compares the
+two over that whole domain. orjson is used because it is about 70 times faster than the
+pure-Python reference, which matters at thousands of envelopes a second.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from typing import Any
+
+import orjson
+
+_LIMIT = 1e16
+_INTEGER_LIMIT = 2**53
+
+
+class NotCanonical(ValueError):
+    """A value outside what Hito's canonical form covers."""
+
+
+def _normalise(value: Any) -> Any:
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return value
+    if isinstance(value, int):
+        if abs(value) >= _INTEGER_LIMIT:
+            raise NotCanonical(f"integer {value} is too large for canonical JSON")
+        return value
+    if isinstance(value, float):
+        if not math.isfinite(value) or abs(value) >= _LIMIT:
+            raise NotCanonical(f"number {value!r} is outside what canonical JSON writes")
+        return int(value) if value.is_integer() else value
+    if isinstance(value, dict):
+        normalised = {}
+        for key, item in value.items():
+            if not isinstance(key, str) or not key.isascii():
+                raise NotCanonical(f"object key {key!r} is not ASCII text")
+            normalised[key] = _normalise(item)
+        return normalised
+    if isinstance(value, list | tuple):
+        return [_normalise(item) for item in value]
+    raise NotCanonical(f"{type(value).__name__} has no canonical JSON form")
+
+
+def canonical(value: Any) -> bytes:
+    """The RFC 8785 bytes of ``value`` (a JSON-like structure)."""
+    return orjson.dumps(_normalise(value), option=orjson.OPT_SORT_KEYS)
+
+
+def sha256_hex(data: bytes | str) -> str:
+    return hashlib.sha256(data.encode() if isinstance(data, str) else data).hexdigest()

@@ -1,0 +1,11 @@
+"""Server-rendered pages, one module per capability as the API's routes are. Spanish first."""
+
+from fastapi import APIRouter
+
+from hito.web.pages import auth, events, exchange, map, requests
+
+router = APIRouter(include_in_schema=False)
+for module in (auth, events, map, exchange, requests):
+    router.include_router(module.router)
+
+__all__ = ["router"]
