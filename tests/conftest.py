@@ -24,11 +24,17 @@ from pathlib import Path
 import httpx
 import psycopg
 import pytest
-from sqlalchemy import delete, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from hito.auth import unrestricted
 from hito.auth.scoping import unscoped
-from hito.exchange.agreements import document_json, example_agreement, parse_agreement
+from hito.exchange.agreements import (
+    document_json,
+    example_agreement,
+    load_agreement,
+    parse_agreement,
+)
 from hito.exchange.canonical import sha256_hex
 from hito.models import Base, ExchangeLink, Peer, SharingAgreement
 from hito.settings import Settings
@@ -143,6 +149,11 @@ def _empty(node: TestNode, peer_url: str) -> None:
             if table.name not in KEEP:
                 s.execute(delete(table))
         s.execute(delete(SharingAgreement).where(SharingAgreement.sha256 != DEMO_AGREEMENT_SHA))
+        restored = s.scalar(select(SharingAgreement.id)) is None
+        if restored:  # a test removed it: load it again, and let the links resync under it
+            load_agreement(
+                s, scope=unrestricted(node.code), document=parse_agreement(example_agreement())
+            )
         s.execute(
             update(ExchangeLink).values(
                 last_seq=0,
@@ -152,7 +163,7 @@ def _empty(node: TestNode, peer_url: str) -> None:
                 failures=0,
                 last_error=None,
                 last_checkpoint_at=None,
-                agreement_sha=DEMO_AGREEMENT_SHA,
+                agreement_sha=None if restored else DEMO_AGREEMENT_SHA,
             )
         )
         s.execute(update(Peer).values(url=peer_url, active=True))

@@ -281,6 +281,12 @@ def update_event(
             "someone changed it since you read it; reload and try again"
         )
     if data.sharing_level is not None and data.sharing_level != event.sharing_level:
+        # this node's observations of the event are shared as the event is
+        own_observations = session.scalars(
+            select(Observation).where(
+                Observation.event_id == event.id, Observation.origin_node == scope.node
+            )
+        ).all()
         audit.record(
             session,
             scope=scope,
@@ -290,12 +296,7 @@ def update_event(
             detail={"from": event.sharing_level.value, "to": data.sharing_level.value},
         )
         event.sharing_level = data.sharing_level
-        # this node's observations of the event are shared as the event is
-        for observation in session.scalars(
-            select(Observation).where(
-                Observation.event_id == event.id, Observation.origin_node == scope.node
-            )
-        ):
+        for observation in own_observations:
             observation.sharing_level = data.sharing_level
     if data.status is not None:
         event.status = data.status

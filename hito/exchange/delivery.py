@@ -26,11 +26,11 @@ from hito.auth.scoping import unscoped
 from hito.db import utcnow
 from hito.exchange.agreements import active_agreement
 from hito.exchange.canonical import canonical, sha256_hex
-from hito.exchange.inbox import Delivered, Outcome, peer_scope, receive
+from hito.exchange.inbox import Delivered, Outcome, receive
 from hito.exchange.keys import NodeKey
 from hito.exchange.models import EnvelopeStatus, ExchangeLink, OutboxEnvelope
 from hito.exchange.outbox import ensure_link, reduce
-from hito.exchange.peers import PeerKey
+from hito.exchange.peers import PeerKey, peer_scope
 from hito.exchange.transport import NONCE, NotAuthentic, sign_request, verify_response
 from hito.settings import Settings
 

@@ -29,17 +29,15 @@ from sqlalchemy import Table, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from hito import audit
-from hito.agencies.models import AgencyKind
-from hito.auth.models import Role
-from hito.auth.scope import Scope
 from hito.db import utcnow
 from hito.exchange.agreements import Agreement, active_agreement
 from hito.exchange.canonical import NotCanonical, canonical, sha256_hex
 from hito.exchange.keys import verify
 from hito.exchange.models import EnvelopeStatus, ExchangeLink, InboxEnvelope, PendingLink
 from hito.exchange.outbox import ensure_link
-from hito.exchange.peers import PeerKey
+from hito.exchange.peers import PeerKey, peer_scope
 from hito.exchange.registry import ApplyContext, Incoming, RecordType, registry
+from hito.exchange.resync import resync
 from hito.fields import UUID_PATTERN
 from hito.records import Audience, SharingLevel
 
@@ -102,19 +100,6 @@ class _Checked:
     body: str
     signature: str
     held_before: bool = False
-
-
-def peer_scope(code: str, node: str) -> Scope:
-    """The audit's actor for what a peer node does."""
-    return Scope(
-        user_id=None,
-        username=f"node:{code}",
-        agency_code=f"NODE-{code}",
-        agency_kind=AgencyKind.ministry,
-        country=code,
-        roles=frozenset({Role.viewer}),
-        node=node,
-    )
 
 
 def _authentic(
@@ -323,6 +308,8 @@ def receive(
     outcome = Outcome()
     checked = _authentic(delivered, peer, node, outcome)
     applied_seq = _link_state(session, peer.code)
+    # An agreement that changed is adjusted to before anything is applied under it.
+    resync(session, node=node, peer=peer.code)
     replays = [c for c in checked if c.seq <= applied_seq]
     fresh = {c.seq: c for c in checked if c.seq > applied_seq}
     if replays:

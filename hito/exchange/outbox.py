@@ -26,7 +26,7 @@ from hito.db import utcnow
 from hito.exchange.agreements import Agreement, Rule, active_agreement
 from hito.exchange.canonical import canonical
 from hito.exchange.models import EnvelopeStatus, ExchangeLink, OutboxEnvelope, Peer
-from hito.exchange.registry import RecordType, registry, type_of
+from hito.exchange.registry import RecordType, in_link_order, registry, type_of
 from hito.exchange.wire import iso
 from hito.records import SharedRecord
 
@@ -246,9 +246,10 @@ def publish_flushed(session: Session, _context: UOWTransaction) -> None:
             deleted.setdefault((record_type, instance.origin_node), []).append(
                 (instance.uid, instance.version)
             )
-    for (record_type, node), records in created.items():
+    order = {t.name: i for i, t in enumerate(in_link_order(registry().values()))}
+    for (record_type, node), records in sorted(created.items(), key=lambda k: order[k[0][0].name]):
         publish(session, record_type, records, node=node, created=True)
-    for (record_type, node), records in changed.items():
+    for (record_type, node), records in sorted(changed.items(), key=lambda k: order[k[0][0].name]):
         publish(session, record_type, records, node=node)
     for (record_type, node), gone in deleted.items():
         publish(session, record_type, [], node=node, retracted=gone)

@@ -11,6 +11,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from hito import audit
+from hito.agencies.models import AgencyKind
+from hito.auth.models import Role
 from hito.auth.scope import Scope
 from hito.db import utcnow
 from hito.exc import Conflict, InvalidInput, NotFound
@@ -18,6 +20,19 @@ from hito.exchange.keys import fingerprint, load_public_key
 from hito.exchange.models import EnvelopeStatus, ExchangeLink, InboxEnvelope, OutboxEnvelope, Peer
 from hito.exchange.outbox import forget_peers
 from hito.settings import NODE_TIMEZONES
+
+
+def peer_scope(code: str, node: str) -> Scope:
+    """The audit's actor for what a peer node does."""
+    return Scope(
+        user_id=None,
+        username=f"node:{code}",
+        agency_code=f"NODE-{code}",
+        agency_kind=AgencyKind.ministry,
+        country=code,
+        roles=frozenset({Role.viewer}),
+        node=node,
+    )
 
 
 @dataclass(frozen=True)

@@ -174,6 +174,10 @@ class RecordType:
                 context.session.execute(
                     update(source_table).where(link.in_(target_of)).values({column: None})
                 )
+        from hito.exchange.models import PendingLink
+
+        context.session.execute(delete(PendingLink).where(PendingLink.record_uid.in_(uids)))
+        context.pending_links[:] = [p for p in context.pending_links if p[1] not in set(uids)]
         result = cast(
             CursorResult[Any], context.session.execute(delete(table).where(table.c.uid.in_(uids)))
         )
@@ -198,6 +202,23 @@ def registry() -> Mapping[str, RecordType]:
     import hito.record_types  # noqa: F401  (registers them)
 
     return _REGISTRY
+
+
+def in_link_order(types: Iterable[RecordType]) -> list[RecordType]:
+    """Record types with those they link to first (events before their observations, groups
+    before their members), so that a batch arrives in an order the receiver can link."""
+    pending = {t.name: t for t in types}
+    ordered: list[RecordType] = []
+    while pending:
+        ready = [
+            t
+            for t in pending.values()
+            if not any(spec.link in pending and spec.link != t.name for spec in t.fields.values())
+        ] or list(pending.values())  # a cycle: any order (links wait, see PendingLink)
+        first = sorted(ready, key=lambda t: t.name)[0]
+        ordered.append(first)
+        del pending[first.name]
+    return ordered
 
 
 def type_of(model: type[Any]) -> RecordType | None:

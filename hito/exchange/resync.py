@@ -12,16 +12,16 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from hito import audit
 from hito.auth.scoping import unscoped
 from hito.exchange.agreements import Agreement, Rule, active_agreement, agreement_by_sha
-from hito.exchange.inbox import peer_scope
-from hito.exchange.models import ExchangeLink
+from hito.exchange.models import ExchangeLink, PendingLink
 from hito.exchange.outbox import ensure_link, publish
-from hito.exchange.registry import ApplyContext, RecordType, registry
+from hito.exchange.peers import peer_scope
+from hito.exchange.registry import ApplyContext, RecordType, in_link_order, registry
 from hito.records import SharingLevel
 
 log = logging.getLogger("hito.exchange")
@@ -55,7 +55,7 @@ def resync(session: Session, *, node: str, peer: str) -> dict[str, int] | None:
     old = agreement_by_sha(session, link.agreement_sha) if link.agreement_sha else None
     sent = withdrawn = 0
     with unscoped(session):
-        for record_type in registry().values():
+        for record_type in in_link_order(registry().values()):
             levels = _changed_levels(old, new, record_type)
             if not levels:
                 continue
@@ -103,13 +103,9 @@ def _chunks(session: Session, query: Any) -> Any:
 
 
 def _remember(session: Session, context: ApplyContext) -> None:
-    from hito.exchange.inbox import PENDING
-
     if context.pending_links:
-        from sqlalchemy import insert
-
         session.execute(
-            insert(PENDING),
+            insert(PendingLink),
             [
                 {
                     "record_type": record_type,

@@ -1,15 +1,18 @@
 """A fault-injecting HTTP proxy between the two nodes, on a real port of 127.0.0.1.
 
-One node's peer URL points at the proxy, which forwards to the other node and, on demand:
+It works at the socket: one HTTP/1.1 request per connection is read, forwarded to the other
+node, and its answer written back, unless a fault says otherwise:
 
-- ``down``: answers nothing useful: the connection is dropped before any reply;
-- ``slow``: waits longer than the caller's timeout before forwarding (a timeout, nothing sent);
-- ``cut``: forwards, lets the receiver apply, then drops the connection before the answer;
+- ``down``: the connection is closed as soon as it opens, before any answer;
+- ``slow``: waits ``delay`` seconds before forwarding (the caller times out; the request may
+  still arrive later);
+- ``cut``: forwards, lets the receiver apply and answer, then closes the connection without
+  passing the answer on;
 - ``twice``: forwards the same request twice (a duplicate delivery on the wire);
-- ``tamper``: flips bytes of the body on the way (a hostile middle box);
+- ``tamper``: flips one bit of the body on the way;
 - ``record``: forwards and keeps a copy of each request, to be replayed later.
 
-Faults apply to the paths they are set for, so pulls and checkpoints can be cut separately.
+Faults apply to the paths they are set for (a prefix), so pulls and pushes can differ.
 """
 
 from __future__ import annotations
@@ -17,18 +20,13 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import threading
-import time
 from typing import Any
 
 import httpx
-import uvicorn
-from starlette.requests import Request
-from starlette.responses import Response
-from starlette.types import Receive, Scope, Send
 
 from tests.nodes import free_port
 
-HOP_HEADERS = {"host", "content-length", "connection", "transfer-encoding"}
+HOP_HEADERS = {"host", "content-length", "connection", "transfer-encoding", "keep-alive"}
 
 
 @dataclasses.dataclass
@@ -39,10 +37,6 @@ class Recorded:
     body: bytes
 
 
-class _Dropped(Exception):
-    """Raised inside the ASGI app: uvicorn closes the connection without an answer."""
-
-
 class FaultProxy:
     def __init__(self, target: str) -> None:
         self.target = target.rstrip("/")
@@ -50,27 +44,41 @@ class FaultProxy:
         self.url = f"http://127.0.0.1:{self.port}"
         self.faults: dict[str, str] = {}  # path prefix → fault
         self.recorded: list[Recorded] = []
-        self.forwarded = 0
         self.delay = 12.0
-        self._client = httpx.AsyncClient(timeout=60)
-        config = uvicorn.Config(
-            self._app, host="127.0.0.1", port=self.port, log_level="critical", lifespan="off"
-        )
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self._loop = asyncio.new_event_loop()
+        self._ready = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._server: asyncio.AbstractServer | None = None
 
     def __enter__(self) -> FaultProxy:
-        self.thread.start()
-        deadline = time.monotonic() + 20
-        while not self.server.started:
-            if time.monotonic() > deadline:
-                raise RuntimeError("proxy did not start")
-            time.sleep(0.02)
+        self._thread.start()
+        if not self._ready.wait(20):
+            raise RuntimeError("proxy did not start")
         return self
 
     def __exit__(self, *_: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(10)
+        asyncio.run_coroutine_threadsafe(self._shutdown(), self._loop).result(10)
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(10)
+
+    async def _shutdown(self) -> None:
+        if self._server is not None:
+            self._server.close()
+        current = asyncio.current_task()
+        waiting = [t for t in asyncio.all_tasks() if t is not current]
+        for task in waiting:
+            task.cancel()
+        await asyncio.gather(*waiting, return_exceptions=True)
+        await self._client.aclose()
+
+    def _run(self) -> None:
+        asyncio.set_event_loop(self._loop)
+        self._client = httpx.AsyncClient(timeout=60)
+        self._server = self._loop.run_until_complete(
+            asyncio.start_server(self._serve, "127.0.0.1", self.port)
+        )
+        self._ready.set()
+        self._loop.run_forever()
 
     def set(self, fault: str | None, path: str = "/exchange/v1/") -> None:
         if fault is None:
@@ -87,46 +95,56 @@ class FaultProxy:
                 return fault
         return None
 
-    async def _forward(self, request: Recorded) -> httpx.Response:
-        self.forwarded += 1
+    async def _read(self, reader: asyncio.StreamReader) -> Recorded | None:
+        head = await reader.readuntil(b"\r\n\r\n")
+        lines = head.decode("latin-1").split("\r\n")
+        method, target, _ = lines[0].split(" ", 2)
+        headers: dict[str, str] = {}
+        for line in lines[1:]:
+            if line:
+                name, _, value = line.partition(":")
+                headers[name.strip()] = value.strip()
+        length = int(next((v for k, v in headers.items() if k.lower() == "content-length"), "0"))
+        body = await reader.readexactly(length) if length else b""
+        kept = {k: v for k, v in headers.items() if k.lower() not in HOP_HEADERS}
+        return Recorded(method, target, kept, body)
+
+    async def _forward(self, call: Recorded) -> httpx.Response:
         return await self._client.request(
-            request.method,
-            self.target + request.target,
-            headers=request.headers,
-            content=request.body,
+            call.method, self.target + call.target, headers=call.headers, content=call.body
         )
 
-    async def _app(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            return
-        request = Request(scope, receive)
-        body = await request.body()
-        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        headers = {k: v for k, v in request.headers.items() if k.lower() not in HOP_HEADERS}
-        call = Recorded(request.method, target, headers, body)
-        fault = self._fault(request.url.path)
-        if fault == "down":
-            raise _Dropped
-        if fault == "slow":
-            await asyncio.sleep(self.delay)
-        if fault == "tamper" and body:
-            middle = len(body) // 2
-            call = dataclasses.replace(
-                call, body=body[:middle] + bytes([body[middle] ^ 0x20]) + body[middle + 1 :]
-            )
-        if fault == "record":
-            self.recorded.append(call)
-        answer = await self._forward(call)
-        if fault == "twice":
-            await self._forward(call)
-        if fault == "cut":
-            raise _Dropped  # the receiver has applied and answered; the sender never hears it
-        response = Response(
-            answer.content,
-            status_code=answer.status_code,
-            headers={k: v for k, v in answer.headers.items() if k.lower() not in HOP_HEADERS},
-        )
-        await response(scope, receive, send)
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            call = await self._read(reader)
+            if call is None:
+                return
+            fault = self._fault(call.target.split("?")[0])
+            if fault == "down":
+                return
+            if fault == "slow":
+                await asyncio.sleep(self.delay)
+            if fault == "tamper" and call.body:
+                middle = len(call.body) // 2
+                flipped = bytes([call.body[middle] ^ 0x20])
+                call = dataclasses.replace(
+                    call, body=call.body[:middle] + flipped + call.body[middle + 1 :]
+                )
+            if fault == "record":
+                self.recorded.append(call)
+            answer = await self._forward(call)
+            if fault == "twice":
+                await self._forward(call)
+            if fault == "cut":
+                return  # the receiver applied and answered; the sender never hears of it
+            writer.write(_response_bytes(answer))
+            await writer.drain()
+        except (asyncio.IncompleteReadError, ConnectionError, httpx.HTTPError):
+            pass
+        except asyncio.CancelledError:  # the proxy is closing
+            pass
+        finally:
+            writer.close()
 
     def replay(self, recorded: Recorded) -> httpx.Response:
         """Send a recorded request again, as captured, straight to the target."""
@@ -137,6 +155,15 @@ class FaultProxy:
             content=recorded.body,
             timeout=30,
         )
+
+
+def _response_bytes(answer: httpx.Response) -> bytes:
+    lines = [f"HTTP/1.1 {answer.status_code} {answer.reason_phrase}"]
+    for name, value in answer.headers.items():
+        if name.lower() not in HOP_HEADERS and name.lower() != "content-encoding":
+            lines.append(f"{name}: {value}")
+    lines += [f"Content-Length: {len(answer.content)}", "Connection: close", "", ""]
+    return "\r\n".join(lines).encode("latin-1") + answer.content
 
 
 def point_peer(node: Any, peer: str, url: str) -> None:

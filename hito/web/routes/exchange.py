@@ -22,11 +22,11 @@ from hito.audit.checkpoints import held_for, store_peer_checkpoint
 from hito.auth.scoping import unscoped
 from hito.exc import Unauthenticated, Unavailable
 from hito.exchange.delivery import mark_acknowledged, sign_pending
-from hito.exchange.inbox import Delivered, peer_scope, receive
+from hito.exchange.inbox import Delivered, receive
 from hito.exchange.keys import NodeKey
 from hito.exchange.models import ExchangeLink
 from hito.exchange.outbox import ensure_link
-from hito.exchange.peers import PeerKey
+from hito.exchange.peers import PeerKey, peer_scope
 from hito.exchange.transport import NODE, NONCE, NotAuthentic, sign_response, verify_request
 from hito.settings import Settings
 from hito.web.problems import documented
