@@ -143,7 +143,29 @@ def sync(nodes: dict[str, TestNode]) -> Callable[[], int]:
     return lambda: sync_nodes(nodes)
 
 
-def _empty(node: TestNode, peer_url: str) -> None:
+def reset(nodes: dict[str, TestNode]) -> None:
+    """Both nodes back to their first state: empty but for reference data, users, peers and
+    the demo agreement, and holding exactly each other's shared reference data (a test that
+    ended the agreement had it withdrawn: it is exchanged again)."""
+    from tests.exchange.invariants import held_from, shared_by
+
+    restored = [_empty(nodes["CL"], nodes["PE"].url), _empty(nodes["PE"], nodes["CL"].url)]
+    consistent = all(
+        held_from(receiver, origin) == shared_by(nodes[origin])
+        for origin, receiver in (("CL", nodes["PE"]), ("PE", nodes["CL"]))
+    )
+    if any(restored) or not consistent:
+        for node in nodes.values():
+            with node.sessions() as s, unscoped(s):
+                s.execute(update(ExchangeLink).values(agreement_sha=None))
+                s.commit()
+        sync_nodes(nodes)
+        for node in nodes.values():  # the next test starts its sequence numbers from zero
+            _empty(node, next(n.url for n in nodes.values() if n is not node))
+
+
+def _empty(node: TestNode, peer_url: str) -> bool:
+    """Empty ``node``; whether its demo agreement had to be loaded again."""
     with node.sessions() as s, unscoped(s):
         for table in reversed(Base.metadata.sorted_tables):
             if table.name not in KEEP:
@@ -168,6 +190,7 @@ def _empty(node: TestNode, peer_url: str) -> None:
         )
         s.execute(update(Peer).values(url=peer_url, active=True))
         s.commit()
+    return restored
 
 
 @pytest.fixture(autouse=True)
@@ -177,8 +200,7 @@ def _clean(request: pytest.FixtureRequest) -> Iterator[None]:
         return
     both: dict[str, TestNode] = request.getfixturevalue("nodes")
     yield
-    _empty(both["CL"], both["PE"].url)
-    _empty(both["PE"], both["CL"].url)
+    reset(both)
 
 
 _tokens: dict[tuple[str, str], str] = {}

@@ -24,7 +24,7 @@ from hypothesis.stateful import (
 from hito.auth.scoping import unscoped
 from hito.exchange.delivery import DeliveryFailed
 from hito.exchange.peers import peer_key
-from tests.conftest import _empty
+from tests.conftest import reset
 from tests.exchange.invariants import exactly_what_is_allowed, never_more_than_allowed
 from tests.exchange.proxy import FaultProxy, point_peer
 from tests.factories import event_payload, person_payload
@@ -60,8 +60,9 @@ def test_random_changes_and_faults_never_lose_or_add_a_record(
         def start_empty(self) -> None:
             for proxy in links.values():
                 proxy.clear()
-            _empty(nodes["CL"], links["PE"].url)
-            _empty(nodes["PE"], links["CL"].url)
+            reset(nodes)
+            point_peer(nodes["CL"], "PE", links["PE"].url)
+            point_peer(nodes["PE"], "CL", links["CL"].url)
 
         @rule(target=records, node=st.sampled_from(NODES), level=st.sampled_from(LEVELS),
               person=st.booleans())  # fmt: skip

@@ -117,9 +117,11 @@ def encounters(cl: TestNode, pe: TestNode, sync: Callable[[], int]) -> dict[str,
     return ids
 
 
-def test_possible_matches_find_the_other_countrys_encounter(
+def test_possible_matches_across_the_border_and_only_what_was_shared(
     login: Login, encounters: dict[str, Any]
 ) -> None:
+    """Chile finds Peru's encounter of the same person; Peru's national one never reached
+    Chile; Peru finds Chile's binational twin of its national encounter."""
     reply = login("cl.operator").get(f"/api/v1/persons/{encounters['shared_cl']}/matches")
     assert reply.status_code == 200, reply.text
     body = reply.json()
@@ -129,11 +131,6 @@ def test_possible_matches_find_the_other_countrys_encounter(
     fields = {f["field"]: f for f in best["fields"]}
     assert {"given_names", "surnames", "birth_date", "document"} <= set(fields)
     assert fields["given_names"]["weight"] > 0, best
-
-
-def test_possible_matches_never_show_what_was_not_shared(
-    login: Login, encounters: dict[str, Any]
-) -> None:
     cl_sees = login("cl.operator").get(f"/api/v1/persons/{encounters['cl_twin']}/matches")
     assert cl_sees.status_code == 200
     assert all(m["origin_node"] == "CL" or m["person_id"] != encounters["cl_twin"]
