@@ -73,6 +73,7 @@ class Node:
             "HITO_SECRET_KEY": "bench-secret-key-0123456789",
             "HITO_DEMO": "0",
             "HITO_EXCHANGE_INTERVAL": "0.5",
+            "HITO_EXCHANGE_BATCH": os.environ.get("HITO_EXCHANGE_BATCH", "500"),
         }
 
     def settings(self) -> Settings:
@@ -101,11 +102,23 @@ def two_nodes(folder: Path, ports: tuple[int, int] = (8791, 8792)) -> dict[str, 
         with node.sessions()() as session, unscoped(session):
             scope = unrestricted(node.code)
             adopt_agreement(session, scope=scope, node=node.code, document=document)
-            register_peer(session, scope=scope, node=node.code, code=other.code, url=other.url,
-                          public_key_pem=keys[other.code].public_pem)  # fmt: skip
+            register_peer(
+                session,
+                scope=scope,
+                node=node.code,
+                code=other.code,
+                url=other.url,
+                public_key_pem=keys[other.code].public_pem,
+            )
             agency = "CL-CARABINEROS" if node.code == "CL" else "PE-PNP"
-            create_user(session, node=node.code, username="bench", password=PASSWORD,
-                        agency_code=agency, roles="operator")  # fmt: skip
+            create_user(
+                session,
+                node=node.code,
+                username="bench",
+                password=PASSWORD,
+                agency_code=agency,
+                roles="operator",
+            )
             session.commit()
     return nodes
 
@@ -117,7 +130,10 @@ def events(count: int, seed: int) -> list[EventCreate]:
         EventCreate(
             type=rng.choice(["sighting", "irregular_crossing", "interception"]),
             occurred_at=base + dt.timedelta(minutes=rng.randint(0, 40_000)),
-            location={"lat": -18.33 + rng.uniform(-0.1, 0.1), "lon": -70.3 + rng.uniform(-0.2, 0.2)},
+            location={
+                "lat": -18.33 + rng.uniform(-0.1, 0.1),
+                "lon": -70.3 + rng.uniform(-0.2, 0.2),
+            },
             headcount=rng.randint(1, 40),
             sharing_level="binational",
             description="Grupo observado en la franja fronteriza",
@@ -182,9 +198,14 @@ def apply_rate(folder: Path, count: int) -> None:
     started = time.perf_counter()
     for start in range(0, len(signed), 1000):
         with sessions() as session, unscoped(session):
-            outcome = receive(session, node="PE", peer=peer, delivered=[
-                Delivered(e["envelope"], e["signature"]) for e in signed[start : start + 1000]
-            ])  # fmt: skip
+            outcome = receive(
+                session,
+                node="PE",
+                peer=peer,
+                delivered=[
+                    Delivered(e["envelope"], e["signature"]) for e in signed[start : start + 1000]
+                ],
+            )
             session.commit()
         assert not outcome.rejected and not outcome.refused, outcome.acknowledgement()
     elapsed = time.perf_counter() - started
@@ -194,7 +215,7 @@ def apply_rate(folder: Path, count: int) -> None:
     rows = db.execute(f"SELECT {', '.join(columns)} FROM event").fetchall()
     db.close()
     floor = bare_inserts([(*r[:1], *r[1:]) for r in rows], columns, folder)
-    print(f"  Hito apply (parse, canonical check, Ed25519 verify, agreement, validation, upsert,")
+    print("  Hito apply (parse, canonical check, Ed25519 verify, agreement, validation, upsert,")
     print(f"  message log, audit): {rate:,.0f} envelopes/s   (target ≥ 2,000)")
     print(f"  bare sqlite3 inserts of the same {len(rows):,} rows: {floor:,.0f} rows/s")
     print(f"  ratio Hito / bare: {rate / floor:.2f}")
@@ -217,8 +238,11 @@ class Servers:
         node = self.nodes[code]
         self.processes[code] = subprocess.Popen(
             [sys.executable, "-m", "hito.cli", "serve", "--port", str(node.port)],
-            env=node.env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
+            env=node.env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         deadline = time.monotonic() + 30
         while True:
             try:
@@ -250,29 +274,34 @@ def propagation(folder: Path, rate: int, seconds: int) -> None:
         servers.start("CL")
         servers.start("PE")
         url = nodes["CL"].url
-        token = httpx.post(f"{url}/api/v1/auth/token",
-                           data={"username": "bench", "password": PASSWORD}).json()["access_token"]
+        token = httpx.post(
+            f"{url}/api/v1/auth/token", data={"username": "bench", "password": PASSWORD}
+        ).json()["access_token"]
         headers = {"Authorization": f"Bearer {token}"}
         payload = events(1, 1)[0].model_dump(mode="json")
-        sent = 0
-        misses = 0
         with httpx.Client(base_url=url, headers=headers, timeout=30) as client:
             loopback = []
             for _ in range(50):
                 started = time.perf_counter()
                 client.get("/healthz")
                 loopback.append(time.perf_counter() - started)
-            begin = time.perf_counter()
-            for i in range(rate * seconds):
-                due = begin + i / rate
-                pause = due - time.perf_counter()
+        # 100 changes a second as ten reports of ten a second (POST /events/batch): on a 2-core
+        # VM one request costs 10-20 ms of the server's Python, so a hundred separate requests a
+        # second would measure the API's ceiling, not the exchange
+        per_request = 10
+        begin = time.perf_counter()
+        sent = misses = 0
+        batch = {"events": [payload] * per_request}
+        with httpx.Client(base_url=url, headers=headers, timeout=30) as client:
+            for i in range(rate * seconds // per_request):
+                pause = begin + i * per_request / rate - time.perf_counter()
                 if pause > 0:
                     time.sleep(pause)
                 else:
                     misses += 1
-                assert client.post("/api/v1/events", json=payload).status_code == 201
-                sent += 1
-            achieved = sent / (time.perf_counter() - begin)
+                assert client.post("/api/v1/events/batch", json=batch).status_code == 201
+                sent += per_request
+        achieved = sent / (time.perf_counter() - begin)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             with nodes["PE"].sessions()() as session:
@@ -283,20 +312,27 @@ def propagation(folder: Path, rate: int, seconds: int) -> None:
         latencies = _latencies(nodes)
     finally:
         servers.stop()
-    print(f"  achieved {achieved:.1f} changes/s ({misses} behind schedule); {len(latencies):,} "
-          "envelopes measured from the origin's transaction to the receiver's")  # fmt: skip
-    print(f"  p50 {percentile(latencies, 50) * 1000:.0f} ms, p95 "
-          f"{percentile(latencies, 95) * 1000:.0f} ms, p99 {percentile(latencies, 99) * 1000:.0f}"
-          " ms   (target p95 ≤ 1,000 ms)")  # fmt: skip
-    print(f"  peer on this machine: a loopback HTTP request p50 "
-          f"{percentile(loopback, 50) * 1000:.1f} ms; idle poll interval 500 ms")  # fmt: skip
+    print(
+        f"  achieved {achieved:.1f} changes/s ({misses} requests behind schedule); "
+        f"{len(latencies):,} "
+        "envelopes measured from the origin's transaction to the receiver's"
+    )
+    print(
+        f"  p50 {percentile(latencies, 50) * 1000:.0f} ms, p95 "
+        f"{percentile(latencies, 95) * 1000:.0f} ms, p99 {percentile(latencies, 99) * 1000:.0f}"
+        " ms   (target p95 ≤ 1,000 ms)"
+    )
+    print(
+        f"  peer on this machine: a loopback HTTP request p50 "
+        f"{percentile(loopback, 50) * 1000:.1f} ms; idle poll interval 500 ms"
+    )
 
 
 def _latencies(nodes: dict[str, Node]) -> list[float]:
     with nodes["CL"].sessions()() as session:
-        written = dict(session.execute(select(OutboxEnvelope.seq, OutboxEnvelope.created_at)))
+        written = dict(session.execute(select(OutboxEnvelope.seq, OutboxEnvelope.created_at)).all())
     with nodes["PE"].sessions()() as session:
-        received = dict(session.execute(select(InboxEnvelope.seq, InboxEnvelope.received_at)))
+        received = dict(session.execute(select(InboxEnvelope.seq, InboxEnvelope.received_at)).all())
     return [
         (received[seq] - written[seq]).total_seconds()
         for seq in written
@@ -316,6 +352,7 @@ def catch_up(folder: Path, count: int) -> None:
         servers.start("CL")
         begin = time.perf_counter()
         servers.start("PE")
+        ready = time.perf_counter()
         applied = 0
         total = count + 3
         while applied < total:
@@ -325,22 +362,30 @@ def catch_up(folder: Path, count: int) -> None:
                 applied = link.applied_seq if link else 0
             for code in samples:
                 samples[code].append((applied, servers.rss_mib(code)))
-            print(f"  applied {applied:,}/{total:,}  "
-                  f"RSS CL {samples['CL'][-1][1]:.0f} MiB, PE {samples['PE'][-1][1]:.0f} MiB",
-                  end="\r", flush=True)  # fmt: skip
+            print(
+                f"  applied {applied:,}/{total:,}  "
+                f"RSS CL {samples['CL'][-1][1]:.0f} MiB, PE {samples['PE'][-1][1]:.0f} MiB",
+                end="\r",
+                flush=True,
+            )
             if time.perf_counter() - begin > 900:
                 break
         elapsed = time.perf_counter() - begin
     finally:
         servers.stop()
     print()
-    print(f"  caught up {applied:,} envelopes in {elapsed:.0f} s = {applied / elapsed:,.0f}/s"
-          "   (target ≤ 180 s)")  # fmt: skip
+    served = elapsed - (ready - begin)
+    print(
+        f"  caught up {applied:,} envelopes in {elapsed:.0f} s from Peru's start "
+        f"({served:.0f} s once it answered) = {applied / served:,.0f}/s   (target ≤ 180 s)"
+    )
     for code, points in samples.items():
         quarter = [rss for done, rss in points if done <= total * 0.25] or [points[0][1]]
         last = [rss for done, rss in points if done >= total * 0.75] or [points[-1][1]]
-        print(f"  {code} server RSS: first quarter max {max(quarter):.0f} MiB, last quarter max "
-              f"{max(last):.0f} MiB, overall max {max(r for _, r in points):.0f} MiB")  # fmt: skip
+        print(
+            f"  {code} server RSS: first quarter max {max(quarter):.0f} MiB, last quarter max "
+            f"{max(last):.0f} MiB, overall max {max(r for _, r in points):.0f} MiB"
+        )
 
 
 def main() -> None:

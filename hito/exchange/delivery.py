@@ -13,23 +13,26 @@ import dataclasses
 import datetime as dt
 import hashlib
 import logging
+import time
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, cast
 from urllib.parse import urlencode
 
 import httpx
 import orjson
-from sqlalchemy import Table, select, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from hito import audit
 from hito.auth.scoping import unscoped
 from hito.db import utcnow
 from hito.exchange.agreements import active_agreement
-from hito.exchange.canonical import canonical, sha256_hex
+from hito.exchange.canonical import canonical
 from hito.exchange.inbox import Delivered, Outcome, receive
 from hito.exchange.keys import NodeKey
 from hito.exchange.models import EnvelopeStatus, ExchangeLink, OutboxEnvelope
-from hito.exchange.outbox import ensure_link, reduce
+from hito.exchange.outbox import WAKE, ensure_link, reduce
 from hito.exchange.peers import PeerKey, peer_scope
 from hito.exchange.transport import NONCE, NotAuthentic, sign_request, verify_response
 from hito.settings import Settings
@@ -45,6 +48,16 @@ class DeliveryFailed(Exception):
     """The peer could not be reached, or its answer was not one to trust."""
 
 
+# When a peer last called this process (it is up): a delivery loop in backoff retries at once.
+PEER_SEEN: dict[str, float] = {}
+
+
+def peer_seen(code: str) -> None:
+    PEER_SEEN[code] = time.monotonic()
+    for wake in list(WAKE):
+        wake.set()
+
+
 def sign_pending(session: Session, *, key: NodeKey, peer: str, after: int, limit: int) -> list[Any]:
     """The next envelopes for ``peer`` after ``after``, signed (signing those not yet signed)."""
     rows = session.execute(
@@ -54,18 +67,24 @@ def sign_pending(session: Session, *, key: NodeKey, peer: str, after: int, limit
         .limit(limit)
     ).all()
     agreement = active_agreement(session)
-    signed = []
+    signed, fresh = [], []
     for row in rows:
         body, signature = row.body, row.signature
         if signature is None:
             body = _as_agreed_now(body, agreement)
             signature = key.sign(body.encode())
-            session.execute(
-                update(OUTBOX)
-                .where(OUTBOX.c.id == row.id)
-                .values(body=body, signature=signature, op=orjson.loads(body)["op"])
-            )
+            op = "retract" if '"op":"retract"' in body else "upsert"
+            fresh.append({"_id": row.id, "_body": body, "_signature": signature, "_op": op})
         signed.append({"seq": row.seq, "envelope": body, "signature": signature})
+    if fresh:
+        session.execute(
+            update(OUTBOX)
+            .where(OUTBOX.c.id == bindparam("_id"))
+            .values(
+                body=bindparam("_body"), signature=bindparam("_signature"), op=bindparam("_op")
+            ),
+            fresh,
+        )
     return signed
 
 
@@ -87,8 +106,10 @@ def _as_agreed_now(body: str, agreement: Any) -> str:
     return canonical(envelope).decode()
 
 
-def digest(bodies: list[str]) -> str:
-    return hashlib.sha256("".join(sha256_hex(b) for b in bodies).encode()).hexdigest()
+def digest(signatures: Sequence[str]) -> str:
+    """One hash binding a batch of envelopes, in order: over their signatures, each of which
+    binds its envelope (recomputable from the outbox or the inbox, the message log)."""
+    return hashlib.sha256("".join(signatures).encode()).hexdigest()
 
 
 def mark_acknowledged(
@@ -97,7 +118,7 @@ def mark_acknowledged(
     """Record what the peer applied (and rejected); returns how many envelopes it concerns."""
     ensure_link(session, peer)
     pending = session.execute(
-        select(OUTBOX.c.seq, OUTBOX.c.body).where(
+        select(OUTBOX.c.seq, OUTBOX.c.signature).where(
             OUTBOX.c.peer_code == peer,
             OUTBOX.c.status == EnvelopeStatus.pending.value,
             OUTBOX.c.seq <= applied_seq,
@@ -136,7 +157,7 @@ def mark_acknowledged(
         object_ids=[f"{peer}:{seqs[0]}..{seqs[-1]}"],
         detail={
             "count": len(seqs),
-            "digest": digest([row.body for row in pending]),
+            "digest": digest([row.signature or "" for row in pending]),
             "rejected_by_peer": len(reasons),
         },
     )
@@ -243,51 +264,68 @@ class Exchange:
             .values(failures=0, last_error=None, last_sent_at=utcnow())
         )
 
+    def _signed_after(self, peer: PeerKey, after: int | None) -> tuple[list[Any], int]:
+        """The next batch for ``peer`` (after its acknowledged sequence number, or ``after``),
+        signed, and the link's last sequence number."""
+        with self.sessions() as session, unscoped(session):
+            ensure_link(session, peer.code)
+            acked, last = session.execute(
+                select(LINK.c.acked_seq, LINK.c.last_seq).where(LINK.c.peer_code == peer.code)
+            ).one()
+            batch = sign_pending(
+                session,
+                key=self.key,
+                peer=peer.code,
+                after=max(acked, after or 0),
+                limit=self.settings.exchange_batch,
+            )
+            session.commit()
+        return batch, int(last)
+
     def push(self, peer: PeerKey) -> int:
         """Send pending envelopes to ``peer`` in batches until none is left; how many were
-        acknowledged. DeliveryFailed when the peer cannot be reached or answered wrongly."""
+        acknowledged. The next batch is signed while the current one is on its way.
+        DeliveryFailed when the peer cannot be reached or answered wrongly."""
         total = 0
-        while True:
-            with self.sessions() as session, unscoped(session):
-                ensure_link(session, peer.code)
-                acked = session.execute(
-                    select(LINK.c.acked_seq, LINK.c.last_seq).where(LINK.c.peer_code == peer.code)
-                ).one()
-                batch = sign_pending(
-                    session,
-                    key=self.key,
-                    peer=peer.code,
-                    after=acked[0],
-                    limit=self.settings.exchange_batch,
-                )
-                session.commit()
-            if not batch:
-                return total
-            try:
+        batch, head = self._signed_after(peer, None)
+        with ThreadPoolExecutor(1, thread_name_prefix="hito-push") as pool:
+            while batch:
                 envelopes = [{k: e[k] for k in ("envelope", "signature")} for e in batch]
-                answer = self.request(
-                    peer, "POST", INBOX_PATH, body={"envelopes": envelopes, "head": int(acked[1])}
+                sending = pool.submit(
+                    self.request,
+                    peer,
+                    "POST",
+                    INBOX_PATH,
+                    body={"envelopes": envelopes, "head": head},
                 )
-            except DeliveryFailed as error:
-                self._failed(peer, error)
-                raise
-            with self.sessions() as session, unscoped(session):
-                total += mark_acknowledged(
-                    session,
-                    node=self.node,
-                    peer=peer.code,
-                    applied_seq=int(answer["applied_seq"]),
-                    rejected=answer.get("rejected", []),
-                )
-                self._succeeded(session, peer.code)
-                session.commit()
-            if int(answer["applied_seq"]) < batch[-1]["seq"]:
-                return total  # the peer holds some back (a gap on its side): try again later
+                following, head = self._signed_after(peer, batch[-1]["seq"])
+                try:
+                    answer = sending.result()
+                except DeliveryFailed as error:
+                    self._failed(peer, error)
+                    raise
+                with self.sessions() as session, unscoped(session):
+                    total += mark_acknowledged(
+                        session,
+                        node=self.node,
+                        peer=peer.code,
+                        applied_seq=int(answer["applied_seq"]),
+                        rejected=answer.get("rejected", []),
+                    )
+                    self._succeeded(session, peer.code)
+                    session.commit()
+                if int(answer["applied_seq"]) < batch[-1]["seq"]:
+                    return total  # the peer holds some back (a gap on its side): try again later
+                batch = following
+        return total
 
-    def pull(self, peer: PeerKey) -> int:
-        """Fetch and apply what ``peer`` holds for this node, until caught up; how many
-        envelopes were applied or rejected here."""
+    def pull(self, peer: PeerKey, *, follow: bool = True) -> int:
+        """Fetch and apply what ``peer`` holds for this node; how many envelopes were applied
+        or rejected here. With ``follow``, page after page until caught up, unless the peer
+        starts pushing meanwhile (pushing is the main path; pulling, the way to catch up
+        when the peer cannot reach this node)."""
         total = 0
+        started = utcnow()
         while True:
             with self.sessions() as session:
                 ensure_link(session, peer.code)
@@ -310,8 +348,17 @@ class Exchange:
                 return total
             outcome = self.apply(peer, envelopes, head=int(answer.get("head", 0)))
             total += len(outcome.applied) + len(outcome.rejected)
-            if outcome.applied_seq <= after:
-                return total  # nothing moved (a gap the peer cannot fill): stop
+            if outcome.applied_seq <= after or not follow:
+                return total  # nothing moved (a gap the peer cannot fill), or one page only
+            if len(envelopes) < self.settings.exchange_batch or self._pushed_since(peer, started):
+                return total
+
+    def _pushed_since(self, peer: PeerKey, moment: dt.datetime) -> bool:
+        with self.sessions() as session:
+            pushed = session.execute(
+                select(LINK.c.last_pushed_at).where(LINK.c.peer_code == peer.code)
+            ).scalar()
+        return pushed is not None and pushed > moment
 
     def apply(self, peer: PeerKey, envelopes: list[dict[str, Any]], *, head: int) -> Outcome:
         with self.sessions() as session, unscoped(session):

@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Literal, cast
 
@@ -31,7 +33,7 @@ from sqlalchemy.orm import Session
 from hito import audit
 from hito.db import utcnow
 from hito.exchange.agreements import Agreement, active_agreement
-from hito.exchange.canonical import NotCanonical, canonical, sha256_hex
+from hito.exchange.canonical import NotCanonical
 from hito.exchange.keys import verify
 from hito.exchange.models import EnvelopeStatus, ExchangeLink, InboxEnvelope, PendingLink
 from hito.exchange.outbox import ensure_link
@@ -42,6 +44,8 @@ from hito.fields import UUID_PATTERN
 from hito.records import Audience, SharingLevel
 
 INBOX = cast(Table, InboxEnvelope.__table__)
+_CORES = os.cpu_count() or 1
+_VERIFIERS = ThreadPoolExecutor(max_workers=_CORES, thread_name_prefix="hito-verify")
 LINK = cast(Table, ExchangeLink.__table__)
 PENDING = cast(Table, PendingLink.__table__)
 
@@ -103,18 +107,35 @@ class _Checked:
 
 
 def _authentic(
-    delivered: Sequence[Delivered], peer: PeerKey, node: str, outcome: Outcome
+    delivered: Sequence[Delivered],
+    peer: PeerKey,
+    node: str,
+    outcome: Outcome,
+    applied_seq: int,
+    replays: list[tuple[int, str]],
 ) -> list[_Checked]:
-    checked: dict[int, _Checked] = {}
+    """The authentic envelopes after ``applied_seq``, in order; older ones go to ``replays``
+    unverified (they are never applied again, only compared with what was)."""
+    readable: list[tuple[int, Delivered, Any]] = []
     for index, item in enumerate(delivered):
         try:
             parsed = orjson.loads(item.envelope)
-            if canonical(parsed).decode() != item.envelope:
+            # the signed bytes, read back and written again, come out the same: no duplicate
+            # keys, no other order or spacing another reader could take differently
+            if orjson.dumps(parsed, option=orjson.OPT_SORT_KEYS) != item.envelope.encode():
                 raise NotCanonical("the envelope is not in canonical JSON form")
         except (orjson.JSONDecodeError, NotCanonical) as error:
             outcome.refused.append((index, f"unreadable envelope: {error}"))
             continue
-        if not verify(peer.public_key, item.signature, item.envelope.encode()):
+        seq = parsed.get("seq") if isinstance(parsed, dict) else None
+        if isinstance(seq, int) and not isinstance(seq, bool) and 0 < seq <= applied_seq:
+            replays.append((seq, item.envelope))
+            continue
+        readable.append((index, item, parsed))
+    verified = _verify_all(peer, [item for _, item, _ in readable])
+    checked: dict[int, _Checked] = {}
+    for (index, item, parsed), authentic in zip(readable, verified, strict=True):
+        if not authentic:
             outcome.refused.append((index, f"signature does not verify with {peer.code}'s key"))
             continue
         try:
@@ -136,6 +157,19 @@ def _authentic(
     return sorted(checked.values(), key=lambda c: c.seq)
 
 
+def _verify_all(peer: PeerKey, items: Sequence[Delivered]) -> list[bool]:
+    """Ed25519 verification releases the GIL: a large batch is checked in slices, one per core."""
+    if len(items) < 64 or _CORES < 2:
+        return [verify(peer.public_key, i.signature, i.envelope.encode()) for i in items]
+    size = -(-len(items) // _CORES)
+    slices = [items[start : start + size] for start in range(0, len(items), size)]
+    results = _VERIFIERS.map(
+        lambda part: [verify(peer.public_key, i.signature, i.envelope.encode()) for i in part],
+        slices,
+    )
+    return [ok for part in results for ok in part]
+
+
 class _Applier:
     """Applies a run of envelopes in sequence order, grouping consecutive ones of one kind."""
 
@@ -145,19 +179,32 @@ class _Applier:
         self.agreement = agreement
         self.context = ApplyContext(session=session, node=node)
         self.run: list[Incoming] = []
+        self.run_uids: set[str] = set()
         self.run_key: tuple[str, str] | None = None
         self.held: dict[str, dict[str, tuple[int, str]]] = {}  # type → uid → (version, origin)
 
-    def _holding(self, record_type: RecordType, uid: str) -> tuple[int, str] | None:
-        known = self.held.setdefault(record_type.name, {})
-        if uid not in known:
+    def prefetch(self, headers: Sequence[EnvelopeHeader]) -> None:
+        """What this node holds of the batch's records, in one query per record type."""
+        wanted: dict[str, set[str]] = {}
+        for header in headers:
+            wanted.setdefault(header.type, set()).add(header.uid)
+        for name, uids in wanted.items():
+            record_type = registry().get(name)
+            if record_type is None:
+                continue
             table = record_type.table
-            row = self.session.execute(
-                select(table.c.version, table.c.origin_node).where(table.c.uid == uid)
-            ).first()
-            if row is not None:
-                known[uid] = (row[0], row[1])
-        return known.get(uid)
+            known = self.held.setdefault(name, {})
+            for start in range(0, len(uids), 900):
+                chunk = list(uids)[start : start + 900]
+                rows = self.session.execute(
+                    select(table.c.uid, table.c.version, table.c.origin_node).where(
+                        table.c.uid.in_(chunk)
+                    )
+                )
+                known.update((uid, (version, origin)) for uid, version, origin in rows)
+
+    def _holding(self, record_type: RecordType, uid: str) -> tuple[int, str] | None:
+        return self.held.setdefault(record_type.name, {}).get(uid)
 
     def flush(self) -> None:
         if not self.run or self.run_key is None:
@@ -172,7 +219,7 @@ class _Applier:
         else:
             record_type.withdraw(self.context, [item.uid for item in self.run])
         self._remember_links()
-        self.run, self.run_key = [], None
+        self.run, self.run_key, self.run_uids = [], None, set()
 
     def _remember_links(self) -> None:
         if self.context.pending_links:
@@ -227,7 +274,7 @@ class _Applier:
         if held is not None and header.version < held[0]:
             return f"stale version {header.version}: this node holds version {held[0]}"
         key = (header.type, header.op)
-        if self.run_key != key or any(item.uid == header.uid for item in self.run):
+        if self.run_key != key or header.uid in self.run_uids:
             self.flush()
         at = dt.datetime.fromisoformat(header.at)
         if header.op == "retract":
@@ -243,6 +290,7 @@ class _Applier:
                     {},
                 )
             )
+            self.run_uids.add(header.uid)
             self.held[record_type.name].pop(header.uid, None)
             return None
         if self.agreement is None:
@@ -278,6 +326,7 @@ class _Applier:
                 row,
             )
         )
+        self.run_uids.add(header.uid)
         self.held[record_type.name][header.uid] = (header.version, header.origin)
         return None
 
@@ -291,9 +340,10 @@ def _link_state(session: Session, peer: str) -> int:
     )
 
 
-def _digest(bodies: Sequence[str]) -> str:
-    """One hash binding every envelope of a batch, in order (recomputable from the inbox)."""
-    return hashlib.sha256("".join(sha256_hex(body) for body in bodies).encode()).hexdigest()
+def _digest(signatures: Sequence[str]) -> str:
+    """One hash binding every envelope of a batch, in order: over their signatures, each of
+    which binds its envelope (recomputable from the inbox, the message log)."""
+    return hashlib.sha256("".join(signatures).encode()).hexdigest()
 
 
 def receive(
@@ -306,27 +356,27 @@ def receive(
 ) -> Outcome:
     """Apply a batch from ``peer`` in the caller's transaction (see the module's docstring)."""
     outcome = Outcome()
-    checked = _authentic(delivered, peer, node, outcome)
     applied_seq = _link_state(session, peer.code)
+    replays: list[tuple[int, str]] = []
+    checked = _authentic(delivered, peer, node, outcome, applied_seq, replays)
     # An agreement that changed is adjusted to before anything is applied under it.
     resync(session, node=node, peer=peer.code)
-    replays = [c for c in checked if c.seq <= applied_seq]
-    fresh = {c.seq: c for c in checked if c.seq > applied_seq}
+    fresh = {c.seq: c for c in checked}
     if replays:
         stored = dict(
             session.execute(
                 select(INBOX.c.seq, INBOX.c.body).where(
-                    INBOX.c.origin == peer.code, INBOX.c.seq.in_([c.seq for c in replays])
+                    INBOX.c.origin == peer.code, INBOX.c.seq.in_([seq for seq, _ in replays])
                 )
             ).all()
         )
-        for item in replays:
-            if item.seq in stored and stored[item.seq] != item.body:
+        for seq, body in replays:
+            if seq in stored and stored[seq] != body:
                 outcome.refused.append(
-                    (-1, f"seq {item.seq} differs from the envelope applied under it")
+                    (-1, f"seq {seq} differs from the envelope applied under it")
                 )
             else:
-                outcome.replayed.append(item.seq)
+                outcome.replayed.append(seq)
     already_held = {
         row.seq: _Checked(
             row.seq,
@@ -345,10 +395,11 @@ def receive(
     }
     waiting = {**fresh, **already_held}
     applier = _Applier(session, node, active_agreement(session))
+    applier.prefetch([item.header for item in waiting.values()])
     now = utcnow()
     rows: list[dict[str, Any]] = []
     promoted: list[tuple[int, str, str | None]] = []
-    applied_bodies: list[str] = []
+    applied_signatures: list[str] = []
     while applied_seq + 1 in waiting:
         item = waiting.pop(applied_seq + 1)
         reason = applier.apply(item)
@@ -358,7 +409,7 @@ def receive(
             outcome.rejected.append((item.seq, reason))
         else:
             outcome.applied.append(item.seq)
-            applied_bodies.append(item.body)
+            applied_signatures.append(item.signature)
         if item.held_before:
             promoted.append((item.seq, status.value, reason))
         else:
@@ -387,7 +438,7 @@ def receive(
         )
     )
     outcome.applied_seq = applied_seq
-    _audit(session, node, peer.code, outcome, applied_bodies)
+    _audit(session, node, peer.code, outcome, applied_signatures)
     return outcome
 
 
@@ -415,7 +466,7 @@ def _inbox_row(
 
 
 def _audit(
-    session: Session, node: str, peer: str, outcome: Outcome, applied_bodies: list[str]
+    session: Session, node: str, peer: str, outcome: Outcome, applied_signatures: list[str]
 ) -> None:
     actor = peer_scope(peer, node)
     if outcome.applied:
@@ -425,7 +476,7 @@ def _audit(
             action="exchange.receive",
             object_type="envelope",
             object_ids=[f"{peer}:{outcome.applied[0]}..{outcome.applied[-1]}"],
-            detail={"count": len(outcome.applied), "digest": _digest(applied_bodies)},
+            detail={"count": len(outcome.applied), "digest": _digest(applied_signatures)},
         )
     if outcome.rejected:
         audit.record(

@@ -46,6 +46,7 @@ class ExchangeLink(Base):
     applied_seq: Mapped[int] = mapped_column(BigInteger, default=0)  # contiguous, applied here
     peer_last_seq: Mapped[int] = mapped_column(BigInteger, default=0)  # the peer's head, as told
     last_received_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    last_pushed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)  # by the peer
     last_checkpoint_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     # the agreement the link last ran under: a change starts a resync of what was shared
     agreement_sha: Mapped[str | None] = mapped_column(String(64))

@@ -15,8 +15,8 @@ import time
 from sqlalchemy import select
 
 from hito.auth.scoping import unscoped
-from hito.exchange.delivery import DeliveryFailed, Exchange
-from hito.exchange.models import EnvelopeStatus, InboxEnvelope
+from hito.exchange.delivery import PEER_SEEN, DeliveryFailed, Exchange
+from hito.exchange.models import EnvelopeStatus, ExchangeLink, InboxEnvelope
 from hito.exchange.outbox import WAKE
 from hito.exchange.peers import PeerKey, active_peers
 from hito.exchange.resync import resync
@@ -32,6 +32,7 @@ class ExchangeWorker:
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
         self._retry_at: dict[str, float] = {}
+        self._failed_at: dict[str, float] = {}
         self._pulled_at: dict[str, float] = {}
         self._checkpoint_at = 0.0
 
@@ -75,7 +76,10 @@ class ExchangeWorker:
 
     def _with(self, peer: PeerKey) -> bool:
         now = time.monotonic()
-        if now < self._retry_at.get(peer.code, 0.0):
+        waiting = now < self._retry_at.get(peer.code, 0.0)
+        if waiting and PEER_SEEN.get(peer.code, 0.0) > self._failed_at.get(peer.code, 0.0):
+            waiting = False  # the peer called us meanwhile: it is up again
+        if waiting:
             return False
         with self.exchange.sessions() as session, unscoped(session):
             resync(session, node=self.exchange.node, peer=peer.code)
@@ -99,14 +103,13 @@ class ExchangeWorker:
             failures = self._failures(peer.code)
             delay = min(MAX_BACKOFF, 0.5 * 2 ** min(failures, 10))
             self._retry_at[peer.code] = now + delay
+            self._failed_at[peer.code] = time.monotonic()
             log.warning("%s; retrying in %.1f s", error, delay)
             return False
         self._retry_at.pop(peer.code, None)
         return moved
 
     def _failures(self, peer: str) -> int:
-        from hito.exchange.models import ExchangeLink
-
         with self.exchange.sessions() as session:
             link = session.get(ExchangeLink, peer)
             return link.failures if link else 1

@@ -111,6 +111,7 @@ def upgrade() -> None:
         sa.Column("applied_seq", sa.BigInteger(), nullable=False),
         sa.Column("peer_last_seq", sa.BigInteger(), nullable=False),
         sa.Column("last_received_at", hito.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("last_pushed_at", hito.db.UTCDateTime(timezone=True), nullable=True),
         sa.Column("last_checkpoint_at", hito.db.UTCDateTime(timezone=True), nullable=True),
         sa.Column("agreement_sha", sa.String(length=64), nullable=True),
         sa.PrimaryKeyConstraint("peer_code", name=op.f("pk_exchange_link")),
@@ -405,16 +406,16 @@ def upgrade() -> None:
         batch_op.drop_constraint(batch_op.f("fk_person_event_id_event"), type_="foreignkey")
         batch_op.drop_constraint(batch_op.f("fk_person_group_id_person_group"), type_="foreignkey")
         batch_op.create_foreign_key(
-            batch_op.f("fk_person_group_id_person_group"),
-            "person_group",
-            ["group_id"],
+            batch_op.f("fk_person_event_id_event"),
+            "event",
+            ["event_id"],
             ["id"],
             ondelete="SET NULL",
         )
         batch_op.create_foreign_key(
-            batch_op.f("fk_person_event_id_event"),
-            "event",
-            ["event_id"],
+            batch_op.f("fk_person_group_id_person_group"),
+            "person_group",
+            ["group_id"],
             ["id"],
             ondelete="SET NULL",
         )
@@ -428,8 +429,8 @@ def downgrade() -> None:
     _drop_shared_columns()
 
     with op.batch_alter_table("person", schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f("fk_person_event_id_event"), type_="foreignkey")
         batch_op.drop_constraint(batch_op.f("fk_person_group_id_person_group"), type_="foreignkey")
+        batch_op.drop_constraint(batch_op.f("fk_person_event_id_event"), type_="foreignkey")
         batch_op.create_foreign_key(
             batch_op.f("fk_person_group_id_person_group"), "person_group", ["group_id"], ["id"]
         )

@@ -20,8 +20,9 @@ from starlette.concurrency import run_in_threadpool
 from hito import audit
 from hito.audit.checkpoints import held_for, store_peer_checkpoint
 from hito.auth.scoping import unscoped
+from hito.db import utcnow
 from hito.exc import Unauthenticated, Unavailable
-from hito.exchange.delivery import mark_acknowledged, sign_pending
+from hito.exchange.delivery import mark_acknowledged, peer_seen, sign_pending
 from hito.exchange.inbox import Delivered, receive
 from hito.exchange.keys import NodeKey
 from hito.exchange.models import ExchangeLink
@@ -168,6 +169,9 @@ def inbox(call: PeerCallDep) -> Response:
         delivered=[Delivered(e.envelope, e.signature) for e in batch.envelopes],
         peer_head=batch.head,
     )
+    session.execute(
+        update(LINK).where(LINK.c.peer_code == call.peer.code).values(last_pushed_at=utcnow())
+    )
     session.commit()
     return _signed(call, Acknowledgement(**outcome.acknowledgement()))
 
@@ -200,6 +204,7 @@ def outbox(
         update(LINK).where(LINK.c.peer_code == call.peer.code).values(failures=0, last_error=None)
     )
     session.commit()
+    peer_seen(call.peer.code)  # it is up: a delivery loop waiting to retry goes now
     return _signed(call, page)
 
 
