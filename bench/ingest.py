@@ -22,6 +22,7 @@ from typing import Any
 
 import httpx
 import psycopg
+import uuid_utils
 from _common import PASSWORD, env_for, hito, machine, server, token
 
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/test"
@@ -74,6 +75,7 @@ def bare_sqlite(rows: list[dict[str, Any]], database: Path, env: dict[str, str])
                 1,
                 r["description"],
                 "open",
+                str(uuid_utils.uuid7()),
                 "CL",
                 r["sharing_level"],
                 1,
@@ -85,9 +87,9 @@ def bare_sqlite(rows: list[dict[str, Any]], database: Path, env: dict[str, str])
     with db:
         db.executemany(
             "INSERT INTO event (id, type, occurred_at, lat, lon, sector_id, headcount,"
-            " reported_headcount, reporting_agency_id, description, status, origin_node,"
+            " reported_headcount, reporting_agency_id, description, status, uid, origin_node,"
             " sharing_level, version, created_at, updated_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             values,
         )
     elapsed = time.perf_counter() - start

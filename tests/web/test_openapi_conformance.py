@@ -17,7 +17,7 @@ import httpx
 
 from tests.conftest import LiveServer
 
-BUDGET_SECONDS = os.environ.get("HITO_SCHEMATHESIS_SECONDS", "45")
+BUDGET_SECONDS = os.environ.get("HITO_SCHEMATHESIS_SECONDS", "30")
 
 
 def test_api_conforms_to_its_openapi_document(
