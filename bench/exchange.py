@@ -38,7 +38,7 @@ from hito.auth.scoping import unscoped
 from hito.bootstrap import prepare_database
 from hito.db import make_engine, make_sessionmaker
 from hito.events import EventCreate, create_events
-from hito.exchange import adopt_agreement, create_key, parse_agreement, register_peer
+from hito.exchange import create_key, introduce, parse_agreement
 from hito.exchange.agreements import example_agreement
 from hito.exchange.delivery import sign_pending
 from hito.exchange.inbox import Delivered, receive
@@ -100,15 +100,14 @@ def two_nodes(folder: Path, ports: tuple[int, int] = (8791, 8792)) -> dict[str, 
     for node in nodes.values():
         (other,) = [n for n in nodes.values() if n is not node]
         with node.sessions()() as session, unscoped(session):
-            scope = unrestricted(node.code)
-            adopt_agreement(session, scope=scope, node=node.code, document=document)
-            register_peer(
+            introduce(
                 session,
-                scope=scope,
+                scope=unrestricted(node.code),
                 node=node.code,
-                code=other.code,
+                peer=other.code,
                 url=other.url,
                 public_key_pem=keys[other.code].public_pem,
+                document=document,
             )
             agency = "CL-CARABINEROS" if node.code == "CL" else "PE-PNP"
             create_user(

@@ -1,7 +1,8 @@
 """Batch ingest through the API into SQLite, beside a bare SQLite insert loop.
 
 Target (issue 2): at least 20,000 events/s through POST /api/v1/events/batch on this machine.
-Run: .venv/bin/python bench/ingest.py [--batches 20] [--batch-size 10000]
+Run: .venv/bin/python bench/ingest.py [--batches 20] [--batch-size 10000] [--postgres]
+     [--with-peer]
 """
 
 from __future__ import annotations
@@ -127,6 +128,28 @@ def concurrent(url: str, headers: httpx.Headers, bodies: list[bytes], feeders: i
     return len(bodies) / (time.perf_counter() - start)
 
 
+def register_peer(url: str, folder: Path) -> None:
+    """A peer (never reachable here) and the demo agreement, so the outbox is written."""
+    from hito.auth import unrestricted
+    from hito.auth.scoping import unscoped
+    from hito.db import make_engine, make_sessionmaker
+    from hito.exchange import create_key, introduce, parse_agreement
+    from hito.exchange.agreements import example_agreement
+
+    peer = create_key(folder / "peer.key")
+    with make_sessionmaker(make_engine(url))() as session, unscoped(session):
+        introduce(
+            session,
+            scope=unrestricted("CL"),
+            node="CL",
+            peer="PE",
+            url="http://127.0.0.1:9",
+            public_key_pem=peer.public_pem,
+            document=parse_agreement(example_agreement()),
+        )
+        session.commit()
+
+
 @contextmanager
 def database(postgres: bool, folder: str) -> Iterator[str]:
     if not postgres:
@@ -151,6 +174,12 @@ def main() -> None:
         action="store_true",
         help="ingest into a fresh PostgreSQL database on 127.0.0.1 instead",
     )
+    parser.add_argument(
+        "--with-peer",
+        action="store_true",
+        help="a peer registered under the demo agreement: every binational event also writes "
+        "its envelope in the same transaction (the exchange itself is not running)",
+    )
     args = parser.parse_args()
     print(f"machine: {machine()}")
     with tempfile.TemporaryDirectory() as folder, database(args.postgres, folder) as url:
@@ -167,6 +196,9 @@ def main() -> None:
             "operator",
             stdin=PASSWORD + "\n",
         )
+        env["HITO_EXCHANGE"] = "0"
+        if args.with_peer:
+            register_peer(url, Path(folder))
         bodies = [
             json.dumps({"events": payloads(args.batch_size, seed)}).encode()
             for seed in range(2 * args.batches + 1)
@@ -182,7 +214,9 @@ def main() -> None:
             Path(folder) / "bare.db",
             env_for(f"sqlite:///{folder}/bare.db"),
         )
-    backend = "PostgreSQL" if args.postgres else "SQLite"
+    backend = ("PostgreSQL" if args.postgres else "SQLite") + (
+        ", with a peer (envelopes written)" if args.with_peer else ""
+    )
     total = sum(timings)
     rate = args.batch_size * len(timings) / total
     two = batches_per_second * args.batch_size

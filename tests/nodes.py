@@ -20,7 +20,7 @@ from hito.auth import create_user, unrestricted
 from hito.auth.scoping import unscoped
 from hito.bootstrap import prepare_database
 from hito.db import make_engine, make_sessionmaker
-from hito.exchange import adopt_agreement, create_key, parse_agreement, register_peer
+from hito.exchange import create_key, introduce, parse_agreement
 from hito.exchange.agreements import example_agreement
 from hito.exchange.delivery import Exchange
 from hito.exchange.keys import NodeKey
@@ -146,15 +146,14 @@ def join(nodes: dict[str, TestNode]) -> None:
     for code, node in nodes.items():
         (other,) = [n for c, n in nodes.items() if c != code]
         with node.sessions() as session, unscoped(session):
-            scope = unrestricted(code)
-            adopt_agreement(session, scope=scope, node=code, document=document)
-            register_peer(
+            introduce(
                 session,
-                scope=scope,
+                scope=unrestricted(code),
                 node=code,
-                code=other.code,
+                peer=other.code,
                 url=other.url,
                 public_key_pem=other.key.public_pem,
+                document=document,
             )
             session.commit()
 

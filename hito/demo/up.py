@@ -26,9 +26,9 @@ from hito.auth.scoping import unscoped
 from hito.bootstrap import prepare_database
 from hito.db import make_engine, make_sessionmaker, session_scope
 from hito.demo import finish_demo, load_demo
-from hito.exchange import adopt_agreement, create_key, parse_agreement, read_key, register_peer
-from hito.exchange.agreements import example_agreement, list_agreements
-from hito.exchange.models import ExchangeLink, Peer
+from hito.exchange import create_key, introduce, parse_agreement, read_key
+from hito.exchange.agreements import example_agreement
+from hito.exchange.models import ExchangeLink
 from hito.settings import Settings
 
 Say = Callable[[str], None]
@@ -81,19 +81,15 @@ def prepare(nodes: list[DemoNode], say: Say) -> None:
         (other,) = [n for n in nodes if n is not node]
         with session_scope(make_sessionmaker(make_engine(settings.database_url))) as session:
             with unscoped(session):
-                scope = unrestricted(node.code)
-                if not list_agreements(session):
-                    adopt_agreement(session, scope=scope, node=node.code, document=document)
-                peer = session.scalar(select(Peer).where(Peer.code == other.code))
-                if peer is None or peer.url != other.url:
-                    register_peer(
-                        session,
-                        scope=scope,
-                        node=node.code,
-                        code=other.code,
-                        url=other.url,
-                        public_key_pem=keys[other.code].public_pem,
-                    )
+                introduce(
+                    session,
+                    scope=unrestricted(node.code),
+                    node=node.code,
+                    peer=other.code,
+                    url=other.url,
+                    public_key_pem=keys[other.code].public_pem,
+                    document=document,
+                )
             stats = load_demo(session, settings=settings)
         if stats is None:
             say(f"{node.code}: the database already holds the demo")

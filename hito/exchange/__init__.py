@@ -21,6 +21,7 @@ from hito.exchange.service import (
     adopt_agreement,
     agreements_public,
     current_document,
+    introduce,
     node_status,
     register_peer,
 )
@@ -38,6 +39,7 @@ __all__ = [
     "create_key",
     "current_document",
     "example_agreement",
+    "introduce",
     "node_status",
     "parse_agreement",
     "read_key",

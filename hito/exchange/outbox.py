@@ -17,12 +17,12 @@ import threading
 from collections.abc import Iterable, Sequence
 from typing import Any, cast
 
-from sqlalchemy import Table, insert, select, update
+from sqlalchemy import Table, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, UOWTransaction
 
-from hito.db import utcnow
+from hito.db import bulk_insert, utcnow
 from hito.exchange.agreements import Agreement, Rule, active_agreement
 from hito.exchange.canonical import canonical
 from hito.exchange.models import EnvelopeStatus, ExchangeLink, OutboxEnvelope, Peer
@@ -186,8 +186,9 @@ def publish(
         if not plan:
             continue
         seqs = allocate(session, peer, len(plan))
-        session.connection().execute(
-            insert(OUTBOX),
+        bulk_insert(
+            session,
+            OUTBOX,
             [
                 {
                     "peer_code": peer,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hito.auth.scope import Scope
@@ -72,6 +73,27 @@ def adopt_agreement(
     for peer in active_peers(session):
         resync(session, node=node, peer=peer.code)
     return agreement, new
+
+
+def introduce(
+    session: Session,
+    *,
+    scope: Scope,
+    node: str,
+    peer: str,
+    url: str,
+    public_key_pem: str,
+    document: AgreementDocument,
+) -> None:
+    """Set a node up to exchange with its peer under ``document`` (idempotent): what an
+    operator does with `hito agreement load` and `hito node add-peer`."""
+    if not list_agreements(session):
+        adopt_agreement(session, scope=scope, node=node, document=document)
+    known = session.scalar(select(Peer).where(Peer.code == peer))
+    if known is None or known.url != url.rstrip("/"):
+        register_peer(
+            session, scope=scope, node=node, code=peer, url=url, public_key_pem=public_key_pem
+        )
 
 
 def agreement_public(agreement: Agreement, *, in_force: bool) -> AgreementPublic:
