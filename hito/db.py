@@ -110,10 +110,12 @@ def make_engine(url: str) -> Engine:
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
     """Sessions of this engine, with the listeners every Hito session has: the caller's scope
     applied to every query of a shared record, and the outbox written at flush."""
+    from hito.audit.reads import install as install_read_audit
     from hito.auth.scoping import install as install_scoping
     from hito.exchange.outbox import install as install_outbox
 
     install_scoping()
+    install_read_audit()
     install_outbox()
     return sessionmaker(engine, expire_on_commit=False)
 

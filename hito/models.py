@@ -14,6 +14,17 @@ from hito.exchange.models import (
     SeenNonce,
     SharingAgreement,
 )
+from hito.humanitarian.models import (
+    CaseEncounter,
+    CaseNeed,
+    CaseReasons,
+    Consent,
+    HumanitarianCase,
+    PriorityChange,
+    PriorityRuleSet,
+    Screening,
+    ScreeningDetail,
+)
 from hito.identity.models import (
     AlertEntry,
     LinkageModel,
@@ -26,6 +37,15 @@ from hito.places.models import CrossingPoint, Facility, Sector
 from hito.rfi.models import InformationAnswer, InformationRequest
 
 __all__ = [
+    "CaseEncounter",
+    "CaseNeed",
+    "CaseReasons",
+    "Consent",
+    "HumanitarianCase",
+    "PriorityChange",
+    "PriorityRuleSet",
+    "Screening",
+    "ScreeningDetail",
     "Annotation",
     "AuditCheckpoint",
     "ExchangeLink",

@@ -67,3 +67,11 @@ class SharedRecord:
     @declared_attr.directive
     def __mapper_args__(cls) -> dict[str, Any]:
         return {"version_id_col": cls.version}
+
+
+class ProtectedDetail:
+    """Mixin marking a table of health and protection details.
+
+    The session returns its rows only to caseworkers and humanitarian agencies (``hito.auth.
+    scoping``) and audits every read of them (``hito.audit.reads``): no service can forget.
+    """

@@ -4,12 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import os
-from collections.abc import Iterator
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import psycopg
 import pytest
 from pydantic import ValidationError
 from sqlalchemy import inspect, select, update
@@ -22,11 +18,10 @@ from hito.migrate import current
 from hito.models import Base
 from hito.places import Location
 from hito.settings import DEMO_SECRET_KEY, Settings
-from tests.conftest import PG_ADMIN_URL
 
 
 def test_migrations_create_exactly_the_models_tables(database_url: str, session: Session) -> None:
-    assert current(database_url) == "0003"
+    assert current(database_url) == "0004"
     tables = set(inspect(session.get_bind()).get_table_names()) - {"alembic_version"}
     assert tables == set(Base.metadata.tables)
 
@@ -71,21 +66,6 @@ def test_identity_migration_keeps_earlier_documents_as_unchecked(tmp_path) -> No
     engine.dispose()
     assert tuple(row) == ("12.345.678-5", "unchecked", None)
     assert keys == {"s:pas", "gy:ana:1990"}  # found by possible-match searches from now on
-
-
-@pytest.fixture
-def fresh_url(backend: str, tmp_path: Path) -> Iterator[str]:
-    """An empty database of the backend under test, for migrating by hand."""
-    if backend == "sqlite":
-        yield f"sqlite:///{tmp_path / 'fresh.db'}"
-        return
-    name = f"hito_fresh_{os.getpid()}"
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def test_node_migration_gives_global_ids_and_keeps_every_row_and_link(fresh_url: str) -> None:

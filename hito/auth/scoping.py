@@ -5,6 +5,8 @@ unit of work, the CLI, the exchange); from then on every ORM SELECT touching a
 :class:`~hito.records.SharedRecord` table — in the FROM clause, a join, a subquery, a
 relationship load, a count — carries :func:`~hito.auth.scope.visible_clause` through SQLAlchemy's
 ``with_loader_criteria``. A session bound to nobody sees no shared record at all (fail closed).
+Rows of a :class:`~hito.records.ProtectedDetail` table (health and protection details) are
+returned only to users who see them (``Scope.sees_protection``).
 
 The way out is explicit and greppable: ``unscoped(session)``, for the few places that must read
 everything (the exchange, the audit, linkage over the whole node, migrations, tests on purpose).
@@ -20,7 +22,7 @@ from sqlalchemy import event, false
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 
 from hito.auth.scope import Scope, visible_clause
-from hito.records import SharedRecord
+from hito.records import ProtectedDetail, SharedRecord
 
 _KEY = "hito.scope"
 _EVERYTHING = "everything"
@@ -37,6 +39,12 @@ def bound_scope(session: Session) -> Scope | None:
     return value if isinstance(value, Scope) else None
 
 
+def sees_protection(session: Session) -> bool:
+    """Whether queries of this session return health and protection details."""
+    value = session.info.get(_KEY)
+    return value == _EVERYTHING or (isinstance(value, Scope) and value.sees_protection)
+
+
 @contextmanager
 def unscoped(session: Session) -> Iterator[Session]:
     """Read everything on this node, on purpose, for the duration of the block."""
@@ -51,18 +59,25 @@ def unscoped(session: Session) -> Iterator[Session]:
             session.info[_KEY] = previous
 
 
-def _criteria(scope: Scope | None) -> Any:
+_NO_DETAILS = with_loader_criteria(ProtectedDetail, lambda cls: false(), include_aliases=True)
+
+
+def _criteria(scope: Scope | None) -> tuple[Any, ...]:
     if scope is None:
-        return with_loader_criteria(SharedRecord, lambda cls: false(), include_aliases=True)
+        return (
+            with_loader_criteria(SharedRecord, lambda cls: false(), include_aliases=True),
+            _NO_DETAILS,
+        )
     # Plain values, so that the lambda's cached SQL takes them as bound parameters.
     node = scope.node
     own_levels = sorted(level.value for level in scope.own_levels)
     audiences = sorted(audience.value for audience in scope.audiences)
-    return with_loader_criteria(
+    records = with_loader_criteria(
         SharedRecord,
         lambda cls: visible_clause(cls, node, own_levels, audiences),
         include_aliases=True,
     )
+    return (records,) if scope.sees_protection else (records, _NO_DETAILS)
 
 
 def _apply_scope(state: ORMExecuteState) -> None:
@@ -72,7 +87,7 @@ def _apply_scope(state: ORMExecuteState) -> None:
     if value == _EVERYTHING:
         return
     state.statement = state.statement.options(
-        _criteria(value if isinstance(value, Scope) else None)
+        *_criteria(value if isinstance(value, Scope) else None)
     )
 
 

@@ -13,15 +13,15 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any, Literal, Self
+from typing import Literal, Self
 
-import yaml
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hito import audit
 from hito.auth.scope import Scope
+from hito.datafile import DataFileError, parse_document
 from hito.db import utcnow
 from hito.exc import Conflict, InvalidInput
 from hito.exchange.canonical import canonical, sha256_hex
@@ -136,83 +136,13 @@ class Agreement:
         return self.valid_from <= at < self.valid_to
 
 
-class AgreementError(Exception):
+class AgreementError(DataFileError):
     """An agreement file that cannot be loaded; each problem carries its line where known."""
-
-    def __init__(self, problems: list[tuple[int | None, str, str]]) -> None:
-        super().__init__(f"{len(problems)} problem(s)")
-        self.problems = problems
-
-    def lines(self, filename: str) -> list[str]:
-        return [
-            f"{filename}:{line}: {where}: {what}" if line else f"{filename}: {where}: {what}"
-            for line, where, what in self.problems
-        ]
-
-
-def _node_lines(node: yaml.Node, path: tuple[Any, ...] = ()) -> dict[tuple[Any, ...], int]:
-    """Line (1-based) of every key and item of a composed YAML document."""
-    lines = {path: node.start_mark.line + 1}
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            lines.update(_node_lines(value, (*path, key.value)))
-            lines[(*path, key.value)] = key.start_mark.line + 1
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            lines.update(_node_lines(item, (*path, index)))
-    return lines
-
-
-def _line_of(lines: dict[tuple[Any, ...], int], where: str) -> int | None:
-    parts: list[Any] = []
-    for piece in where.replace("]", "").split("."):
-        name, *indexes = piece.split("[")
-        parts.append(name)
-        parts.extend(int(i) for i in indexes)
-    while parts:
-        if tuple(parts) in lines:
-            return lines[tuple(parts)]
-        parts.pop()
-    return None
 
 
 def parse_agreement(text: str) -> AgreementDocument:
     """The validated document from YAML or JSON text, or AgreementError naming every problem."""
-    try:
-        data = yaml.safe_load(text)
-        root = yaml.compose(text)
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark
-        raise AgreementError(
-            [(mark.line + 1 if mark else None, "file", f"not valid YAML or JSON: {error.problem}")]
-        ) from None
-    except yaml.YAMLError as error:  # e.g. a control character, before any line is read
-        line = text.count("\n", 0, getattr(error, "position", 0)) + 1
-        raise AgreementError([(line, "file", f"not valid YAML or JSON: {error}")]) from None
-    if not isinstance(data, dict) or root is None:
-        raise AgreementError([(1, "file", "an agreement is a mapping (code, version, ...)")])
-    lines = _node_lines(root)
-    try:
-        return AgreementDocument.model_validate(data)
-    except ValidationError as error:
-        problems: list[tuple[int | None, str, str]] = []
-        for item in error.errors():
-            where = ".".join(str(p) for p in item["loc"]) or "document"
-            message = str(item["msg"]).removeprefix("Value error, ")
-            if where == "document" and "; " in message:  # the rules that protect people
-                for part in message.split("; "):
-                    place, _, what = part.partition(": ")
-                    problems.append((_line_of(lines, place), place, what))
-                continue
-            problems.append((_line_of(lines, _dotted(item["loc"])), where, message))
-        raise AgreementError(problems) from None
-
-
-def _dotted(location: tuple[Any, ...]) -> str:
-    text = ""
-    for part in location:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text
+    return parse_document(text, AgreementDocument, error=AgreementError, what="an agreement")
 
 
 def document_json(document: AgreementDocument) -> bytes:

@@ -15,9 +15,11 @@ if TYPE_CHECKING:
     from hito.identity.alerts import screen as screen_person
     from hito.identity.matching import (
         decide_review,
+        identities,
         link_persons,
         list_reviews,
         possible_matches,
+        same_person,
     )
     from hito.identity.service import validate_document
 
@@ -27,6 +29,8 @@ _SERVICES = {
     "decide_screening": ("hito.identity.alerts", "decide"),
     "load_alerts": ("hito.identity.alerts", "load_alerts"),
     "link_persons": ("hito.identity.matching", "link_persons"),
+    "same_person": ("hito.identity.matching", "same_person"),
+    "identities": ("hito.identity.matching", "identities"),
     "possible_matches": ("hito.identity.matching", "possible_matches"),
     "list_reviews": ("hito.identity.matching", "list_reviews"),
     "decide_review": ("hito.identity.matching", "decide_review"),
@@ -34,10 +38,12 @@ _SERVICES = {
 __all__ = [
     "decide_review",
     "decide_screening",
+    "identities",
     "link_persons",
     "list_reviews",
     "load_alerts",
     "possible_matches",
+    "same_person",
     "screen_person",
     "validate_document",
 ]

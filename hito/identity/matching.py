@@ -124,6 +124,32 @@ def link_persons(
     }
 
 
+def same_person(session: Session, person_id: int) -> list[int]:
+    """Encounters the latest linkage run puts in one identity with this one (itself included)."""
+    identity = session.scalar(
+        select(PersonIdentity.identity_id).where(PersonIdentity.person_id == person_id)
+    )
+    if identity is None:
+        return [person_id]
+    return list(
+        session.scalars(
+            select(PersonIdentity.person_id)
+            .where(PersonIdentity.identity_id == identity)
+            .order_by(PersonIdentity.person_id)
+        )
+    )
+
+
+def identities(session: Session) -> dict[int, list[int]]:
+    """Every identity of more than one encounter, by the latest linkage run."""
+    clusters: dict[int, list[int]] = {}
+    for person_id, identity in session.execute(
+        select(PersonIdentity.person_id, PersonIdentity.identity_id)
+    ):
+        clusters.setdefault(identity, []).append(person_id)
+    return {k: sorted(v) for k, v in clusters.items() if len(v) > 1}
+
+
 def latest_model(session: Session) -> LinkageModel:
     model = session.scalar(select(LinkageModel).order_by(LinkageModel.id.desc()).limit(1))
     if model is None:

@@ -29,6 +29,7 @@ from hito.web.routes import (
     auth,
     events,
     exchange,
+    humanitarian,
     identity,
     node,
     people,
@@ -123,7 +124,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.sessionmaker = make_sessionmaker(engine)
     app.state.node_key = _node_key(settings)
     problems.install(app)
-    for module in (auth, events, identity, people, places, annotation, requests, node):
+    for module in (
+        auth,
+        events,
+        identity,
+        people,
+        places,
+        annotation,
+        requests,
+        humanitarian,
+        node,
+    ):
         app.include_router(module.router, prefix=API)
     app.include_router(exchange.router)
 

@@ -17,7 +17,9 @@ computed by Hito's code):
 - health and protection notes: caseworkers and humanitarian agencies only, and they cross only
   with humanitarian persons;
 - annotations never leave their node; requests for information: police, investigation and
-  immigration of both sides.
+  immigration of both sides;
+- screenings (planted at binational and humanitarian): their details only to the node's
+  caseworkers and humanitarian agencies; cases and screenings do not cross (yet).
 """
 
 from __future__ import annotations
@@ -97,13 +99,17 @@ def _sees(kind: str, origin: str, level: str) -> set[str]:
         across = {"national": set(), "binational": set()}
     elif kind == "request":
         return SECURITY["CL"] | SECURITY["PE"] if level == "binational" else set()
+    elif kind == "screening":
+        return set() if level == "national" else HUMANITARIAN[origin]
     else:
         raise AssertionError(kind)
     return here | across[level]
 
 
 def expected_marks(username: str) -> set[str]:
-    kinds = ("event", "observation", "person", "group", "protection", "alert", "annotation")
+    kinds = (
+        "event", "observation", "person", "group", "protection", "alert", "annotation", "screening"
+    )  # fmt: skip
     marks = {
         f"MARK-{origin}-{level}-{kind}"
         for kind in kinds
@@ -165,6 +171,8 @@ def _plant(node: TestNode, login: Login) -> None:
             ),
         )
         assert person.status_code == 201, person.text
+        if level != "national":
+            _screen(login(CASEWORKERS[code]), person.json()["id"], f"{mark}-screening")
         with node.sessions() as session, unscoped(session):
             load_alerts(
                 session,
@@ -200,13 +208,33 @@ def _plant(node: TestNode, login: Login) -> None:
     assert asked.status_code == 201, asked.text
 
 
+def _screen(caseworker: httpx.Client, person_id: int, notes: str) -> None:
+    consent = caseworker.post(
+        f"/api/v1/humanitarian/persons/{person_id}/consent",
+        json={"given": True, "explained": "Se explicó la evaluación.", "language": "es"},
+    )
+    assert consent.status_code == 201, consent.text
+    screened = caseworker.post(
+        f"/api/v1/humanitarian/persons/{person_id}/screenings",
+        json={"consent_id": consent.json()["id"], "details": {"pregnant": True, "notes": notes}},
+    )
+    assert screened.status_code == 201, screened.text
+
+
 def _ids(node: TestNode, kind: str) -> list[int]:
     from sqlalchemy import select
 
-    from hito.models import AlertEntry, Event, InformationRequest, Person, PersonGroup
+    from hito.models import (
+        AlertEntry,
+        Event,
+        HumanitarianCase,
+        InformationRequest,
+        Person,
+        PersonGroup,
+    )
 
     model = {"event": Event, "person": Person, "group": PersonGroup, "alert": AlertEntry,
-             "request": InformationRequest}[kind]  # fmt: skip
+             "request": InformationRequest, "case": HumanitarianCase}[kind]  # fmt: skip
     with node.sessions() as session, unscoped(session):
         return list(session.scalars(select(model.id)))
 
@@ -217,7 +245,10 @@ def world(nodes: dict[str, TestNode], login: Login, sync: Callable[[], int]) -> 
         _plant(node, login)
     sync()
     ids = {
-        code: {kind: _ids(node, kind) for kind in ("event", "person", "group", "alert", "request")}
+        code: {
+            kind: _ids(node, kind)
+            for kind in ("event", "person", "group", "alert", "request", "case")
+        }
         for code, node in nodes.items()
     }
     uids: dict[str, list[str]] = {"event": []}
@@ -260,6 +291,9 @@ LISTINGS = [
     ("/api/v1/node", {}),
     ("/api/v1/agreements", {}),
     ("/api/v1/agreements/current", {}),
+    ("/api/v1/humanitarian/queue", {}),
+    ("/api/v1/humanitarian/queue", {"need": "maternal", "priority": "medium"}),
+    ("/api/v1/humanitarian/rules", {}),
     ("/healthz", {}),
 ]
 BY_ID = {
@@ -268,6 +302,8 @@ BY_ID = {
     ("GET", "/api/v1/groups/{group_id}"): "group",
     ("GET", "/api/v1/persons/{person_id}/matches"): "person",
     ("GET", "/api/v1/requests/{request_id}"): "request",
+    ("GET", "/api/v1/humanitarian/cases/{case_id}"): "case",
+    ("GET", "/api/v1/humanitarian/groups/{group_id}/unscreened"): "group",
 }
 WRITES_BY_ID = {
     ("POST", "/api/v1/events/{event_id}/observations"): "event",
@@ -292,6 +328,12 @@ OTHERS = {
     ("POST", "/api/v1/annotations"),
     ("POST", "/api/v1/requests"),
     ("POST", "/api/v1/agreements"),  # administrators; test_agreements
+    ("POST", "/api/v1/humanitarian/persons/{person_id}/consent"),  # unseen persons: below
+    ("POST", "/api/v1/humanitarian/persons/{person_id}/screenings"),
+    ("POST", "/api/v1/humanitarian/persons/{person_id}/not-screened"),
+    ("POST", "/api/v1/humanitarian/cases/{case_id}/close"),  # tests/humanitarian
+    ("POST", "/api/v1/humanitarian/cases/{case_id}/reopen"),
+    ("POST", "/api/v1/humanitarian/rules"),  # administrators; tests/humanitarian
     ("GET", "/exchange/v1/outbox"),  # nodes only: users get 401 (below)
     ("POST", "/exchange/v1/inbox"),
     ("GET", "/exchange/v1/checkpoints"),
@@ -385,6 +427,18 @@ def _refused(username: str, login: Login, world: World) -> None:
         reply = api.post(f"/api/v1/requests/{request_id}/decline", json={"reason": "no procede"})
         if username not in SECURITY[node] or username.endswith((".operator", ".caseworker")):
             assert reply.status_code in (403, 404), (username, reply.text)
+    visible_persons = {p["id"] for p in api.get("/api/v1/persons", params={"limit": 500}).json()[
+        "items"]}  # fmt: skip
+    for person_id in set(world.ids[node]["person"]) - visible_persons:
+        consent = api.post(
+            f"/api/v1/humanitarian/persons/{person_id}/consent",
+            json={"given": True, "explained": "Se explicó la evaluación.", "language": "es"},
+        )
+        marked = api.post(
+            f"/api/v1/humanitarian/persons/{person_id}/not-screened", json={"reason": "other"}
+        )
+        assert consent.status_code in (403, 404) and "MARK" not in consent.text
+        assert marked.status_code in (403, 404) and "MARK" not in marked.text
     pair = api.post(
         "/api/v1/identity/reviews",
         json={"person_ids": world.ids[node]["person"][:2], "decision": "match"},

@@ -1,0 +1,257 @@
+"""The humanitarian plan's tables: cases, consent, screenings and their protected details,
+priority rule sets and the history of every priority decided.
+
+A case gathers the encounters of one person (the identity linkage may add encounters to it;
+a case is never tied to an identity id that a later linkage run could renumber). Health and
+protection details live in ``screening_detail``, a :class:`~hito.records.ProtectedDetail`: the
+session returns its rows only to caseworkers and humanitarian agencies and audits every read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, SmallInteger, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from hito.db import Base, UTCDateTime, utcnow
+from hito.records import ProtectedDetail, SharedRecord, str_enum
+
+
+class Priority(enum.StrEnum):
+    critical = "critical"
+    high = "high"
+    medium = "medium"
+    low = "low"
+
+    @property
+    def rank(self) -> int:
+        """0 for critical … 3 for low: the queue sorts on it."""
+        return list(Priority).index(self)
+
+
+class Need(enum.StrEnum):
+    """The kind of need, which every role may see (never the diagnosis)."""
+
+    medical = "medical"
+    maternal = "maternal"
+    child_protection = "child_protection"
+    protection = "protection"
+    disability = "disability"
+    elderly_care = "elderly_care"
+    family_support = "family_support"
+
+
+class CaseStatus(enum.StrEnum):
+    open = "open"
+    closed = "closed"
+
+
+class ChildStatus(enum.StrEnum):
+    accompanied = "accompanied"
+    separated = "separated"  # from the usual caregiver, with another adult
+    unaccompanied = "unaccompanied"
+
+
+class Illness(enum.StrEnum):
+    cancer = "cancer"
+    chronic = "chronic"
+    other_serious = "other_serious"
+
+
+class ShareWith(enum.StrEnum):
+    """Whom the person agreed their screening may be shared with, beyond the screening team."""
+
+    humanitarian_partners = "humanitarian_partners"  # IOM, UNHCR, Red Cross on this side
+    service_providers = "service_providers"  # the service a referral sends them to
+    other_side = "other_side"  # caseworkers and services across the border
+
+
+class ConsentedPart(enum.StrEnum):
+    """Parts of the case a referral may carry, if the person agreed."""
+
+    identity = "identity"  # names, birth date, nationality, documents
+    health = "health"  # pregnancy, illness, disability
+    protection = "protection"  # child status, violence, trafficking, threats
+    family = "family"  # group and relatives
+
+
+class NotScreenedReason(enum.StrEnum):
+    consent_refused = "consent_refused"
+    left_before_screening = "left_before_screening"
+    no_interpreter = "no_interpreter"
+    medical_emergency = "medical_emergency"
+    other = "other"
+
+
+class HumanitarianCase(SharedRecord, Base):
+    """One person's case: priority with its reasons, needs, where they are, since when."""
+
+    __tablename__ = "humanitarian_case"
+    __table_args__ = (
+        Index("ix_case_queue", "status", "priority_rank", "opened_at", "id"),
+        Index("ix_case_group", "group_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    status: Mapped[CaseStatus] = mapped_column(
+        str_enum(CaseStatus, "case_status"), default=CaseStatus.open
+    )
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))  # the latest encounter
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("person_group.id", ondelete="SET NULL"))
+    sector_id: Mapped[int | None] = mapped_column(ForeignKey("sector.id"))
+    priority: Mapped[Priority] = mapped_column(str_enum(Priority, "priority"))
+    priority_rank: Mapped[int] = mapped_column(SmallInteger)
+    rule_set_version: Mapped[int | None] = mapped_column(Integer)
+    vulnerable: Mapped[bool] = mapped_column(Boolean, default=False)
+    latest_screening_id: Mapped[int | None] = mapped_column(Integer)
+    opened_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    closure_reason: Mapped[str | None] = mapped_column(String(500))
+    opened_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+    needs: Mapped[list[CaseNeed]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="CaseNeed.need"
+    )
+    explanation: Mapped[CaseReasons | None] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", uselist=False
+    )
+
+
+class CaseReasons(ProtectedDetail, Base):
+    """Why the case has its priority: the reasons name the condition, so they are details."""
+
+    __tablename__ = "case_reasons"
+
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("humanitarian_case.id", ondelete="CASCADE"), primary_key=True
+    )
+    reasons: Mapped[str] = mapped_column(Text, default="[]")  # JSON: code, priority, es, en
+
+
+class CaseNeed(Base):
+    __tablename__ = "case_need"
+    __table_args__ = (Index("ix_case_need_need", "need", "case_id"),)
+
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("humanitarian_case.id", ondelete="CASCADE"), primary_key=True
+    )
+    need: Mapped[Need] = mapped_column(str_enum(Need, "need"), primary_key=True)
+
+
+class CaseEncounter(Base):
+    """Encounters of the person the case is about: one case per encounter, at most."""
+
+    __tablename__ = "case_encounter"
+
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("person.id", ondelete="CASCADE"), primary_key=True
+    )
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("humanitarian_case.id", ondelete="CASCADE"), index=True
+    )
+    added_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    added_because: Mapped[str] = mapped_column(String(200))  # "screening", "linkage model 3"
+
+
+class Consent(SharedRecord, Base):
+    """What was explained to the person and what they agreed to; recorded before screening."""
+
+    __tablename__ = "consent"
+    __table_args__ = (Index("ix_consent_case", "case_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("humanitarian_case.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    given: Mapped[bool] = mapped_column(Boolean)
+    explained: Mapped[str] = mapped_column(Text)
+    language: Mapped[str] = mapped_column(String(8))
+    share_with: Mapped[str] = mapped_column(String(200), default="")  # ShareWith values
+    parts: Mapped[str] = mapped_column(String(200), default="")  # ConsentedPart values
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Screening(SharedRecord, Base):
+    """A vulnerability screening of one encounter, or the reason it was not done."""
+
+    __tablename__ = "screening"
+    __table_args__ = (
+        Index("ix_screening_case", "case_id"),
+        Index("ix_screening_person", "person_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("humanitarian_case.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    consent_id: Mapped[int | None] = mapped_column(ForeignKey("consent.id"))
+    screened: Mapped[bool] = mapped_column(Boolean)
+    not_screened_reason: Mapped[NotScreenedReason | None] = mapped_column(
+        str_enum(NotScreenedReason, "not_screened_reason")
+    )
+    not_screened_note: Mapped[str] = mapped_column(String(500), default="")
+    # Age is not a detail: every role sees the age group.
+    age_years: Mapped[int | None] = mapped_column(SmallInteger)
+    age_uncertainty_years: Mapped[int | None] = mapped_column(SmallInteger)  # 0: from birth date
+    screened_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # "screening", or "encounter_record": words an officer noted on the encounter before
+    # screenings existed (migration 0004), without a recorded consent.
+    source: Mapped[str] = mapped_column(String(40), default="screening")
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+    detail: Mapped[ScreeningDetail | None] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", uselist=False
+    )
+
+
+class ScreeningDetail(ProtectedDetail, Base):
+    """Health and protection details of a screening: caseworkers and humanitarian agencies only."""
+
+    __tablename__ = "screening_detail"
+
+    screening_id: Mapped[int] = mapped_column(
+        ForeignKey("screening.id", ondelete="CASCADE"), primary_key=True
+    )
+    pregnant: Mapped[bool] = mapped_column(Boolean, default=False)
+    pregnancy_months: Mapped[int | None] = mapped_column(SmallInteger)
+    pregnancy_high_risk: Mapped[bool] = mapped_column(Boolean, default=False)
+    child_status: Mapped[ChildStatus | None] = mapped_column(str_enum(ChildStatus, "child_status"))
+    illness: Mapped[Illness | None] = mapped_column(str_enum(Illness, "illness"))
+    treatment_interrupted: Mapped[bool] = mapped_column(Boolean, default=False)
+    disability: Mapped[bool] = mapped_column(Boolean, default=False)
+    elderly_without_support: Mapped[bool] = mapped_column(Boolean, default=False)
+    single_caregiver: Mapped[bool] = mapped_column(Boolean, default=False)
+    violence: Mapped[bool] = mapped_column(Boolean, default=False)
+    trafficking: Mapped[bool] = mapped_column(Boolean, default=False)
+    threats: Mapped[bool] = mapped_column(Boolean, default=False)
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+
+class PriorityRuleSet(Base):
+    """One version of the priority rules, as loaded (canonical JSON) and who loaded it."""
+
+    __tablename__ = "priority_rule_set"
+
+    version: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    title: Mapped[str] = mapped_column(String(300))
+    document: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))
+    loaded_by: Mapped[str] = mapped_column(String(100))
+    loaded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class PriorityChange(ProtectedDetail, Base):
+    """Every priority a case was given, why, and by which rule version: the case's history."""
+
+    __tablename__ = "priority_change"
+    __table_args__ = (Index("ix_priority_change_case", "case_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("humanitarian_case.id", ondelete="CASCADE"))
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    priority: Mapped[Priority] = mapped_column(str_enum(Priority, "priority"))
+    previous: Mapped[Priority | None] = mapped_column(str_enum(Priority, "previous_priority"))
+    reasons: Mapped[str] = mapped_column(Text)
+    rule_set_version: Mapped[int | None] = mapped_column(Integer)
+    cause: Mapped[str] = mapped_column(String(40))  # screening, rules, migration
