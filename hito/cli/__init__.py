@@ -14,6 +14,7 @@ from hito.cli.db import db_app
 from hito.cli.demo import demo_app
 from hito.cli.events import export_app, import_app
 from hito.cli.exchange import exchange_app
+from hito.cli.humanitarian import humanitarian_app
 from hito.cli.identity import identity_app
 from hito.cli.node import node_app
 from hito.cli.requests import request_app
@@ -38,6 +39,7 @@ for sub, name in [
     (export_app, "export"),
     (identity_app, "identity"),
     (request_app, "request"),
+    (humanitarian_app, "humanitarian"),
 ]:
     app.add_typer(sub, name=name)
 

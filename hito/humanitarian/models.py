@@ -90,8 +90,10 @@ class HumanitarianCase(SharedRecord, Base):
 
     __tablename__ = "humanitarian_case"
     __table_args__ = (
+        # The queue's order, alone or after the filters that narrow it to few cases.
         Index("ix_case_queue", "status", "priority_rank", "opened_at", "id"),
-        Index("ix_case_group", "group_id"),
+        Index("ix_case_group_queue", "group_id", "status", "priority_rank", "opened_at", "id"),
+        Index("ix_case_sector_queue", "sector_id", "status", "priority_rank", "opened_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

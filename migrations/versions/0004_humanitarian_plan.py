@@ -132,7 +132,16 @@ def upgrade() -> None:
         sa.UniqueConstraint("uid", name=op.f("uq_humanitarian_case_uid")),
     )
     with op.batch_alter_table("humanitarian_case", schema=None) as batch_op:
-        batch_op.create_index("ix_case_group", ["group_id"], unique=False)
+        batch_op.create_index(
+            "ix_case_group_queue",
+            ["group_id", "status", "priority_rank", "opened_at", "id"],
+            unique=False,
+        )
+        batch_op.create_index(
+            "ix_case_sector_queue",
+            ["sector_id", "status", "priority_rank", "opened_at", "id"],
+            unique=False,
+        )
         batch_op.create_index(
             "ix_case_queue", ["status", "priority_rank", "opened_at", "id"], unique=False
         )
@@ -665,7 +674,8 @@ def downgrade() -> None:
     op.drop_table("case_encounter")
     with op.batch_alter_table("humanitarian_case", schema=None) as batch_op:
         batch_op.drop_index("ix_case_queue")
-        batch_op.drop_index("ix_case_group")
+        batch_op.drop_index("ix_case_sector_queue")
+        batch_op.drop_index("ix_case_group_queue")
 
     op.drop_table("humanitarian_case")
     op.drop_table("priority_rule_set")
