@@ -14,6 +14,13 @@ DEMO_PASSWORD = "hito-demo"
 NODE_TIMEZONES = {"CL": "America/Santiago", "PE": "America/Lima"}
 
 
+PriorityName = Literal["critical", "high", "medium", "low"]
+
+
+def _deadlines() -> dict[PriorityName, int]:
+    return {"critical": 24, "high": 72, "medium": 168, "low": 336}
+
+
 class Settings(BaseSettings):
     """Settings of one national node. Every field can be set as ``HITO_<NAME>``."""
 
@@ -59,6 +66,11 @@ class Settings(BaseSettings):
     )
     replay_window: int = Field(
         300, ge=10, le=3600, description="Seconds a signed request between nodes stays valid."
+    )
+    referral_deadline_hours: dict[PriorityName, int] = Field(
+        default_factory=_deadlines,
+        description="Hours a referral may wait for an answer, by the case's priority; past "
+        'them it is overdue and escalated. JSON, e.g. {"critical": 12}.',
     )
     checkpoint_interval: float = Field(
         60.0, gt=0, description="Seconds between two signed audit checkpoints sent to peers."

@@ -51,6 +51,7 @@ KEEP = {
     "sector",
     "crossing_point",
     "facility",
+    "service_profile",
     "user_account",
     "api_token",
     "exchange_peer",

@@ -257,3 +257,168 @@ class PriorityChange(ProtectedDetail, Base):
     reasons: Mapped[str] = mapped_column(Text)
     rule_set_version: Mapped[int | None] = mapped_column(Integer)
     cause: Mapped[str] = mapped_column(String(40))  # screening, rules, migration
+
+
+class MovementKind(enum.StrEnum):
+    transfer = "transfer"
+    referral = "referral"
+    detention = "detention"
+    removal = "removal"
+    relocation = "relocation"
+
+
+class MovementState(enum.StrEnum):
+    planned = "planned"
+    carried_out = "carried_out"
+    cancelled = "cancelled"
+
+
+class PlannedMovement(SharedRecord, Base):
+    """A transfer, referral, detention, removal or relocation of people, before it happens."""
+
+    __tablename__ = "planned_movement"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[MovementKind] = mapped_column(str_enum(MovementKind, "movement_kind"))
+    state: Mapped[MovementState] = mapped_column(
+        str_enum(MovementState, "movement_state"), default=MovementState.planned
+    )
+    destination: Mapped[str] = mapped_column(String(300))
+    planned_for: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    person_ids: Mapped[str] = mapped_column(Text)  # the encounters who move, space-separated
+    planned_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"))
+    done_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class AlertState(enum.StrEnum):
+    open = "open"
+    resolved = "resolved"
+
+
+class SeparationOutcome(enum.StrEnum):
+    kept_together = "kept_together"  # the plan was changed to move the whole group
+    separation_justified = "separation_justified"  # e.g. a medical evacuation, family informed
+    movement_cancelled = "movement_cancelled"
+
+
+class SeparationAlert(SharedRecord, Base):
+    """A planned movement that would split a family or travel group: raised before it happens,
+    visible until resolved with a reason; the movement cannot be carried out while it is open."""
+
+    __tablename__ = "separation_alert"
+    __table_args__ = (Index("ix_separation_alert_state", "state", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("person_group.id", ondelete="CASCADE"))
+    movement_id: Mapped[int | None] = mapped_column(
+        ForeignKey("planned_movement.id", ondelete="CASCADE")
+    )
+    state: Mapped[AlertState] = mapped_column(
+        str_enum(AlertState, "separation_alert_state"), default=AlertState.open
+    )
+    moving: Mapped[str] = mapped_column(Text)  # encounter ids, space-separated
+    staying: Mapped[str] = mapped_column(Text)
+    children_separated: Mapped[bool] = mapped_column(Boolean, default=False)
+    raised_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    outcome: Mapped[SeparationOutcome | None] = mapped_column(
+        str_enum(SeparationOutcome, "separation_outcome")
+    )
+    resolution: Mapped[str | None] = mapped_column(String(1000))
+    resolved_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    resolved_by: Mapped[str | None] = mapped_column(String(100))
+
+
+class ServiceKind(enum.StrEnum):
+    shelter = "shelter"
+    health = "health"
+    child_protection = "child_protection"
+    legal_aid = "legal_aid"
+    consular = "consular"
+    psychosocial = "psychosocial"
+
+
+class BedCategory(enum.StrEnum):
+    men = "men"
+    women = "women"
+    families = "families"
+    unaccompanied_children = "unaccompanied_children"
+
+
+class ServiceProfile(Base):
+    """What a shelter or service point offers, when, in which languages (one per facility)."""
+
+    __tablename__ = "service_profile"
+
+    facility_id: Mapped[int] = mapped_column(
+        ForeignKey("facility.id", ondelete="CASCADE"), primary_key=True
+    )
+    offers: Mapped[str] = mapped_column(String(300))  # ServiceKind values, space-separated
+    hours: Mapped[str] = mapped_column(String(200), default="")
+    languages: Mapped[str] = mapped_column(String(100), default="es")
+
+
+class BedCount(Base):
+    """A shelter's beds of one category as counted at a moment: the board shows the latest,
+    the history keeps them all."""
+
+    __tablename__ = "bed_count"
+    __table_args__ = (Index("ix_bed_count_latest", "facility_id", "category", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    facility_id: Mapped[int] = mapped_column(ForeignKey("facility.id", ondelete="CASCADE"))
+    category: Mapped[BedCategory] = mapped_column(str_enum(BedCategory, "bed_category"))
+    capacity: Mapped[int] = mapped_column(Integer)
+    occupied: Mapped[int] = mapped_column(Integer)
+    counted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    counted_by: Mapped[str] = mapped_column(String(100))
+
+
+class ReferralState(enum.StrEnum):
+    pending = "pending"
+    accepted = "accepted"
+    declined = "declined"
+    completed = "completed"
+    expired = "expired"
+
+
+class Referral(SharedRecord, Base):
+    """A case referred to a service, on either side of the border. ``shared`` holds what the
+    receiving organisation sees: only the parts of the case the person consented to."""
+
+    __tablename__ = "referral"
+    __table_args__ = (Index("ix_referral_state_deadline", "state", "deadline"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("humanitarian_case.id", ondelete="CASCADE"))
+    facility_id: Mapped[int] = mapped_column(ForeignKey("facility.id"))
+    service: Mapped[ServiceKind] = mapped_column(str_enum(ServiceKind, "service_kind"))
+    state: Mapped[ReferralState] = mapped_column(
+        str_enum(ReferralState, "referral_state"), default=ReferralState.pending
+    )
+    consent_id: Mapped[int] = mapped_column(ForeignKey("consent.id"))
+    deadline: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    referred_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    referred_by: Mapped[str] = mapped_column(String(100))
+    answered_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    answer_reason: Mapped[str | None] = mapped_column(String(1000))
+    escalated_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    bed_category: Mapped[BedCategory | None] = mapped_column(str_enum(BedCategory, "bed_category"))
+    bed_held_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    bed_released_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+    content: Mapped[ReferralContent | None] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", uselist=False
+    )
+
+
+class ReferralContent(ProtectedDetail, Base):
+    """What the receiving organisation sees of the case: the parts the person consented to."""
+
+    __tablename__ = "referral_content"
+
+    referral_id: Mapped[int] = mapped_column(
+        ForeignKey("referral.id", ondelete="CASCADE"), primary_key=True
+    )
+    shared: Mapped[str] = mapped_column(Text)  # JSON
+    note: Mapped[str] = mapped_column(String(1000), default="")  # the referrer's, may be sensitive

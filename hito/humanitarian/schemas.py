@@ -1,19 +1,26 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal, Self
+from typing import Any, Literal, Self
 
 from pydantic import BaseModel, Field, StrictBool, StrictInt, model_validator
 
-from hito.fields import INPUT, MAX_ID, RecordId
+from hito.fields import INPUT, MAX_ID, RecordId, Timestamp
 from hito.humanitarian.models import (
+    AlertState,
+    BedCategory,
     CaseStatus,
     ChildStatus,
     ConsentedPart,
     Illness,
+    MovementKind,
+    MovementState,
     Need,
     NotScreenedReason,
     Priority,
+    ReferralState,
+    SeparationOutcome,
+    ServiceKind,
     ShareWith,
 )
 from hito.text import Line, Text
@@ -222,3 +229,133 @@ class RuleSetReport(BaseModel):
     changes: list[RuleChange]
     changed: int
     seconds: float
+
+
+class MovementCreate(BaseModel):
+    """A planned transfer, referral, detention, removal or relocation, before it is done."""
+
+    model_config = INPUT
+
+    kind: MovementKind
+    destination: Line = Field(min_length=2, max_length=300)
+    planned_for: Timestamp
+    person_ids: list[RecordId] = Field(min_length=1, max_length=50)
+
+    @model_validator(mode="after")
+    def _distinct(self) -> Self:
+        if len(set(self.person_ids)) != len(self.person_ids):
+            raise ValueError("person_ids names someone twice")
+        return self
+
+
+class SeparationAlertPublic(BaseModel):
+    id: int
+    uid: str
+    group_id: int
+    movement_id: int | None
+    state: AlertState
+    moving: list[int]
+    staying: list[int]
+    children_separated: bool
+    raised_at: dt.datetime
+    outcome: SeparationOutcome | None
+    resolution: str | None
+    resolved_at: dt.datetime | None
+    resolved_by: str | None
+
+
+class MovementPublic(BaseModel):
+    id: int
+    uid: str
+    kind: MovementKind
+    state: MovementState
+    destination: str
+    planned_for: dt.datetime
+    person_ids: list[int]
+    separation_alerts: list[SeparationAlertPublic]
+
+
+class AlertResolution(BaseModel):
+    model_config = INPUT
+
+    outcome: SeparationOutcome
+    reason: Text = Field(min_length=5, max_length=1000)
+
+
+class ReferralCreate(BaseModel):
+    model_config = INPUT
+
+    facility_id: RecordId = Field(description="The shelter or service point, on either side")
+    service: ServiceKind
+    note: Text = Field("", max_length=1000, description="For the receiving organisation")
+    bed_category: BedCategory | None = Field(None, description="Hold a bed of this category")
+
+
+class ReferralAnswer(BaseModel):
+    model_config = INPUT
+
+    reason: Text = Field("", max_length=1000)
+
+
+class ReferralPublic(BaseModel):
+    id: int
+    uid: str
+    case_id: int
+    facility_id: int
+    service: ServiceKind
+    state: ReferralState
+    note: str | None
+    deadline: dt.datetime
+    overdue: bool
+    referred_at: dt.datetime
+    referred_by: str
+    answered_at: dt.datetime | None
+    answer_reason: str | None
+    escalated_at: dt.datetime | None
+    bed_category: BedCategory | None
+    bed_held_until: dt.datetime | None
+    bed_released_at: dt.datetime | None
+    shared_hidden: bool = Field(description="True when your role may not read what was shared")
+    shared: dict[str, Any] | None = Field(description="Only the parts the person consented to")
+
+
+class BedUpdate(BaseModel):
+    model_config = INPUT
+
+    category: BedCategory
+    capacity: StrictInt = Field(ge=0, le=10_000)
+    occupied: StrictInt = Field(ge=0, le=10_000)
+
+    @model_validator(mode="after")
+    def _fits(self) -> Self:
+        if self.occupied > self.capacity:
+            raise ValueError("occupied cannot exceed capacity")
+        return self
+
+
+class BedsPublic(BaseModel):
+    category: BedCategory
+    capacity: int
+    occupied: int
+    held: int = Field(description="Beds held for pending or accepted referrals")
+    free: int = Field(description="Camas libres esta noche: capacity − occupied − held")
+    counted_at: dt.datetime
+
+
+class ShelterPublic(BaseModel):
+    facility_id: int
+    name: str
+    country: str
+    offers: list[ServiceKind]
+    hours: str
+    languages: list[str]
+    beds: list[BedsPublic]
+    free: int
+
+
+class BedCountPublic(BaseModel):
+    category: BedCategory
+    capacity: int
+    occupied: int
+    counted_at: dt.datetime
+    counted_by: str

@@ -200,6 +200,10 @@ def record_screening(
     if data.details is not None and data.details.child_status is not None and age is not None:
         if age - (uncertainty or 0) >= 18:
             raise InvalidInput(f"child_status is for children; this person is {age}")
+    if data.details is not None:
+        from hito.humanitarian.family import check_unaccompanied
+
+        check_unaccompanied(session, person=person, status=data.details.child_status)
     screening = Screening(
         origin_node=scope.node,
         sharing_level=SharingLevel.humanitarian,

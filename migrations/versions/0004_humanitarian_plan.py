@@ -453,6 +453,341 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("screening_id", name=op.f("pk_screening_detail")),
     )
+    op.create_table(
+        "planned_movement",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column(
+            "kind",
+            sa.Enum(
+                "transfer",
+                "referral",
+                "detention",
+                "removal",
+                "relocation",
+                name="movement_kind",
+                native_enum=False,
+                create_constraint=True,
+                length=32,
+            ),
+            nullable=False,
+        ),
+        sa.Column(
+            "state",
+            sa.Enum(
+                "planned",
+                "carried_out",
+                "cancelled",
+                name="movement_state",
+                native_enum=False,
+                create_constraint=True,
+                length=32,
+            ),
+            nullable=False,
+        ),
+        sa.Column("destination", sa.String(length=300), nullable=False),
+        sa.Column("planned_for", hito.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("person_ids", sa.Text(), nullable=False),
+        sa.Column("planned_by_id", sa.Integer(), nullable=True),
+        sa.Column("agency_id", sa.Integer(), nullable=True),
+        sa.Column("done_at", hito.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("uid", sa.String(length=36), nullable=False),
+        sa.Column("origin_node", sa.String(length=2), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column(
+            "sharing_level",
+            sa.Enum(
+                "national",
+                "binational",
+                "humanitarian",
+                name="sharing_level",
+                native_enum=False,
+                create_constraint=True,
+                length=32,
+            ),
+            nullable=False,
+        ),
+        sa.Column(
+            "audience",
+            sa.Enum(
+                "all",
+                "security",
+                "humanitarian",
+                name="audience",
+                native_enum=False,
+                create_constraint=True,
+                length=32,
+            ),
+            nullable=True,
+        ),
+        sa.Column("created_at", hito.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", hito.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["agency_id"], ["agency.id"], name=op.f("fk_planned_movement_agency_id_agency")
+        ),
+        sa.ForeignKeyConstraint(
+            ["planned_by_id"],
+            ["user_account.id"],
+            name=op.f("fk_planned_movement_planned_by_id_user_account"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_planned_movement")),
+        sa.UniqueConstraint("uid", name=op.f("uq_planned_movement_uid")),
+    )
+    op.create_table(
+        "separation_alert",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("group_id", sa.Integer(), nullable=False),
+        sa.Column("movement_id", sa.Integer(), nullable=True),
+        sa.Column(
+            "state",
+            sa.Enum(
+                "open",
+                "resolved",
+                name="separation_alert_state",
+                native_enum=False,
+                create_constraint=True,
+                length=32,
+            ),
+            nullable=False,
+        ),
+        sa.Column("moving", sa.Text(), nullable=False),
+        sa.Column("staying", sa.Text(), nullable=False),
+        sa.Column("children_separated", sa.Boolean(), nullable=False),
+        sa.Column("raised_at", hito.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column(
+            "outcome",
+            sa.Enum(
+                "kept_together",
+                "separation_justified",
+                "movement_cancelled",
+                name="separation_outcome",
+                native_enum=False,
+                create_constraint=True,
+                length=32,
+            ),
+            nullable=True,
+        ),
+        sa.Column("resolution", sa.String(length=1000), nullable=True),
+        sa.Column("resolved_at", hito.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("resolved_by", sa.String(length=100), nullable=True),
+        sa.Column("uid", sa.String(length=36), nullable=False),
+        sa.Column("origin_node", sa.String(length=2), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column(
+            "sharing_level",
+            sa.Enum(
+                "national",
+                "binational",
+                "humanitarian",
+                name="sharing_level",
+                native_enum=False,
+                create_constraint=True,
+                length=32,
+            ),
+            nullable=False,
+        ),
+        sa.Column(
+            "audience",
+            sa.Enum(
+                "all",
+                "security",
+                "humanitarian",
+                name="audience",
+                native_enum=False,
+                create_constraint=True,
+                length=32,
+            ),
+            nullable=True,
+        ),
+        sa.Column("created_at", hito.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", hito.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["group_id"],
+            ["person_group.id"],
+            name=op.f("fk_separation_alert_group_id_person_group"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["movement_id"],
+            ["planned_movement.id"],
+            name=op.f("fk_separation_alert_movement_id_planned_movement"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_separation_alert")),
+        sa.UniqueConstraint("uid", name=op.f("uq_separation_alert_uid")),
+    )
+    with op.batch_alter_table("separation_alert", schema=None) as batch_op:
+        batch_op.create_index("ix_separation_alert_state", ["state", "id"], unique=False)
+
+    op.create_table(
+        "bed_count",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("facility_id", sa.Integer(), nullable=False),
+        sa.Column(
+            "category",
+            sa.Enum(
+                "men",
+                "women",
+                "families",
+                "unaccompanied_children",
+                name="bed_category",
+                native_enum=False,
+                create_constraint=True,
+                length=32,
+            ),
+            nullable=False,
+        ),
+        sa.Column("capacity", sa.Integer(), nullable=False),
+        sa.Column("occupied", sa.Integer(), nullable=False),
+        sa.Column("counted_at", hito.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("counted_by", sa.String(length=100), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["facility_id"],
+            ["facility.id"],
+            name=op.f("fk_bed_count_facility_id_facility"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_bed_count")),
+    )
+    with op.batch_alter_table("bed_count", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_bed_count_latest", ["facility_id", "category", "id"], unique=False
+        )
+
+    op.create_table(
+        "service_profile",
+        sa.Column("facility_id", sa.Integer(), nullable=False),
+        sa.Column("offers", sa.String(length=300), nullable=False),
+        sa.Column("hours", sa.String(length=200), nullable=False),
+        sa.Column("languages", sa.String(length=100), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["facility_id"],
+            ["facility.id"],
+            name=op.f("fk_service_profile_facility_id_facility"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("facility_id", name=op.f("pk_service_profile")),
+    )
+    op.create_table(
+        "referral",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("case_id", sa.Integer(), nullable=False),
+        sa.Column("facility_id", sa.Integer(), nullable=False),
+        sa.Column(
+            "service",
+            sa.Enum(
+                "shelter",
+                "health",
+                "child_protection",
+                "legal_aid",
+                "consular",
+                "psychosocial",
+                name="service_kind",
+                native_enum=False,
+                create_constraint=True,
+                length=32,
+            ),
+            nullable=False,
+        ),
+        sa.Column(
+            "state",
+            sa.Enum(
+                "pending",
+                "accepted",
+                "declined",
+                "completed",
+                "expired",
+                name="referral_state",
+                native_enum=False,
+                create_constraint=True,
+                length=32,
+            ),
+            nullable=False,
+        ),
+        sa.Column("consent_id", sa.Integer(), nullable=False),
+        sa.Column("deadline", hito.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("referred_at", hito.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("referred_by", sa.String(length=100), nullable=False),
+        sa.Column("answered_at", hito.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("answer_reason", sa.String(length=1000), nullable=True),
+        sa.Column("escalated_at", hito.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column(
+            "bed_category",
+            sa.Enum(
+                "men",
+                "women",
+                "families",
+                "unaccompanied_children",
+                name="bed_category",
+                native_enum=False,
+                create_constraint=True,
+                length=32,
+            ),
+            nullable=True,
+        ),
+        sa.Column("bed_held_until", hito.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("bed_released_at", hito.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("uid", sa.String(length=36), nullable=False),
+        sa.Column("origin_node", sa.String(length=2), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column(
+            "sharing_level",
+            sa.Enum(
+                "national",
+                "binational",
+                "humanitarian",
+                name="sharing_level",
+                native_enum=False,
+                create_constraint=True,
+                length=32,
+            ),
+            nullable=False,
+        ),
+        sa.Column(
+            "audience",
+            sa.Enum(
+                "all",
+                "security",
+                "humanitarian",
+                name="audience",
+                native_enum=False,
+                create_constraint=True,
+                length=32,
+            ),
+            nullable=True,
+        ),
+        sa.Column("created_at", hito.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", hito.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["case_id"],
+            ["humanitarian_case.id"],
+            name=op.f("fk_referral_case_id_humanitarian_case"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["consent_id"], ["consent.id"], name=op.f("fk_referral_consent_id_consent")
+        ),
+        sa.ForeignKeyConstraint(
+            ["facility_id"], ["facility.id"], name=op.f("fk_referral_facility_id_facility")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_referral")),
+        sa.UniqueConstraint("uid", name=op.f("uq_referral_uid")),
+    )
+    with op.batch_alter_table("referral", schema=None) as batch_op:
+        batch_op.create_index("ix_referral_state_deadline", ["state", "deadline"], unique=False)
+
+    op.create_table(
+        "referral_content",
+        sa.Column("referral_id", sa.Integer(), nullable=False),
+        sa.Column("shared", sa.Text(), nullable=False),
+        sa.Column("note", sa.String(length=1000), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["referral_id"],
+            ["referral.id"],
+            name=op.f("fk_referral_content_referral_id_referral"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("referral_id", name=op.f("pk_referral_content")),
+    )
     # ### end Alembic commands ###
     _screenings_from_encounter_words()
 
@@ -649,6 +984,21 @@ def _screenings_from_encounter_words() -> None:
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    op.drop_table("referral_content")
+    with op.batch_alter_table("referral", schema=None) as batch_op:
+        batch_op.drop_index("ix_referral_state_deadline")
+
+    op.drop_table("referral")
+    op.drop_table("service_profile")
+    with op.batch_alter_table("bed_count", schema=None) as batch_op:
+        batch_op.drop_index("ix_bed_count_latest")
+
+    op.drop_table("bed_count")
+    with op.batch_alter_table("separation_alert", schema=None) as batch_op:
+        batch_op.drop_index("ix_separation_alert_state")
+
+    op.drop_table("separation_alert")
+    op.drop_table("planned_movement")
     op.drop_table("screening_detail")
     with op.batch_alter_table("screening", schema=None) as batch_op:
         batch_op.drop_index("ix_screening_person")

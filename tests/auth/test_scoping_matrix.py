@@ -211,14 +211,25 @@ def _plant(node: TestNode, login: Login) -> None:
 def _screen(caseworker: httpx.Client, person_id: int, notes: str) -> None:
     consent = caseworker.post(
         f"/api/v1/humanitarian/persons/{person_id}/consent",
-        json={"given": True, "explained": "Se explicó la evaluación.", "language": "es"},
-    )
+        json={"given": True, "explained": "Se explicó la evaluación.", "language": "es",
+              "share_with": ["service_providers"], "parts": ["health"]},
+    )  # fmt: skip
     assert consent.status_code == 201, consent.text
     screened = caseworker.post(
         f"/api/v1/humanitarian/persons/{person_id}/screenings",
         json={"consent_id": consent.json()["id"], "details": {"pregnant": True, "notes": notes}},
     )
     assert screened.status_code == 201, screened.text
+    point = next(
+        f
+        for f in caseworker.get("/api/v1/facilities").json()
+        if f["kind"] == "service_point" and f["origin_node"] == notes.split("-")[1]
+    )
+    referred = caseworker.post(  # the note is the referrer's: a detail like the screening's
+        f"/api/v1/humanitarian/cases/{screened.json()['case_id']}/referrals",
+        json={"facility_id": point["id"], "service": "health", "note": notes},
+    )
+    assert referred.status_code == 201, referred.text
 
 
 def _ids(node: TestNode, kind: str) -> list[int]:
@@ -294,6 +305,9 @@ LISTINGS = [
     ("/api/v1/humanitarian/queue", {}),
     ("/api/v1/humanitarian/queue", {"need": "maternal", "priority": "medium"}),
     ("/api/v1/humanitarian/rules", {}),
+    ("/api/v1/humanitarian/separation-alerts", {}),
+    ("/api/v1/humanitarian/shelters", {}),
+    ("/api/v1/humanitarian/referrals", {}),
     ("/healthz", {}),
 ]
 BY_ID = {
@@ -334,6 +348,14 @@ OTHERS = {
     ("POST", "/api/v1/humanitarian/cases/{case_id}/close"),  # tests/humanitarian
     ("POST", "/api/v1/humanitarian/cases/{case_id}/reopen"),
     ("POST", "/api/v1/humanitarian/rules"),  # administrators; tests/humanitarian
+    ("POST", "/api/v1/humanitarian/movements"),  # test_family_unity
+    ("POST", "/api/v1/humanitarian/movements/{movement_id}/carry-out"),
+    ("POST", "/api/v1/humanitarian/movements/{movement_id}/cancel"),
+    ("POST", "/api/v1/humanitarian/separation-alerts/{alert_id}/resolve"),
+    ("POST", "/api/v1/humanitarian/cases/{case_id}/referrals"),  # test_referrals
+    ("POST", "/api/v1/humanitarian/referrals/{referral_id}/{action}"),
+    ("POST", "/api/v1/humanitarian/shelters/{facility_id}/beds"),
+    ("GET", "/api/v1/humanitarian/shelters/{facility_id}/beds"),  # counts only: no record
     ("GET", "/exchange/v1/outbox"),  # nodes only: users get 401 (below)
     ("POST", "/exchange/v1/inbox"),
     ("GET", "/exchange/v1/checkpoints"),

@@ -1,0 +1,298 @@
+"""Family and group unity: a planned movement that would split a group raises a separation
+alert before it is carried out, and it cannot be carried out until the alert is resolved with a
+reason. Groups are checked whole, whatever the planner may see: the alert names encounters by
+id only, never a name or a detail.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hito import audit
+from hito.agencies import agency_by_code
+from hito.auth.scope import Scope
+from hito.auth.scoping import unscoped
+from hito.db import utcnow
+from hito.exc import Conflict, Forbidden, NotFound
+from hito.humanitarian.models import (
+    AlertState,
+    ChildStatus,
+    MovementState,
+    PlannedMovement,
+    Screening,
+    SeparationAlert,
+    SeparationOutcome,
+)
+from hito.humanitarian.schemas import (
+    AlertResolution,
+    MovementCreate,
+    MovementPublic,
+    SeparationAlertPublic,
+)
+from hito.humanitarian.service import person_of
+from hito.people.models import Person
+from hito.records import SharingLevel
+
+ADULT = 18
+
+
+def _ids(text: str) -> list[int]:
+    return [int(i) for i in text.split()]
+
+
+def _age(person: Person, screened_age: int | None, at: dt.datetime) -> int | None:
+    if person.birth_date is not None:
+        born = person.birth_date
+        return at.year - born.year - ((at.month, at.day) < (born.month, born.day))
+    return screened_age
+
+
+def _ages(session: Session, people: list[Person]) -> dict[int, int | None]:
+    screened = dict(
+        session.execute(
+            select(Screening.person_id, Screening.age_years)
+            .where(Screening.person_id.in_([p.id for p in people]))
+            .order_by(Screening.id)
+        ).all()
+    )
+    now = utcnow()
+    return {p.id: _age(p, screened.get(p.id), now) for p in people}
+
+
+def alert_public(alert: SeparationAlert) -> SeparationAlertPublic:
+    return SeparationAlertPublic(
+        id=alert.id,
+        uid=alert.uid,
+        group_id=alert.group_id,
+        movement_id=alert.movement_id,
+        state=alert.state,
+        moving=_ids(alert.moving),
+        staying=_ids(alert.staying),
+        children_separated=alert.children_separated,
+        raised_at=alert.raised_at,
+        outcome=alert.outcome,
+        resolution=alert.resolution,
+        resolved_at=alert.resolved_at,
+        resolved_by=alert.resolved_by,
+    )
+
+
+def movement_public(session: Session, movement: PlannedMovement) -> MovementPublic:
+    alerts = session.scalars(
+        select(SeparationAlert)
+        .where(SeparationAlert.movement_id == movement.id)
+        .order_by(SeparationAlert.id)
+    ).all()
+    return MovementPublic(
+        id=movement.id,
+        uid=movement.uid,
+        kind=movement.kind,
+        state=movement.state,
+        destination=movement.destination,
+        planned_for=movement.planned_for,
+        person_ids=_ids(movement.person_ids),
+        separation_alerts=[alert_public(a) for a in alerts],
+    )
+
+
+def plan_movement(session: Session, *, scope: Scope, data: MovementCreate) -> PlannedMovement:
+    """Record the plan; for each group it would split, raise a separation alert at once."""
+    scope.require("write")
+    moving = [person_of(session, pid) for pid in data.person_ids]
+    movement = PlannedMovement(
+        origin_node=scope.node,
+        sharing_level=SharingLevel.humanitarian,
+        kind=data.kind,
+        destination=data.destination,
+        planned_for=data.planned_for,
+        person_ids=" ".join(str(p.id) for p in moving),
+        planned_by_id=scope.user_id,
+        agency_id=agency_by_code(session, code=scope.agency_code).id
+        if scope.agency_code != "SYSTEM"
+        else None,
+    )
+    session.add(movement)
+    session.flush()
+    moving_ids = {p.id for p in moving}
+    with unscoped(session):  # the whole group counts, whether or not the planner sees it all
+        for group_id in sorted({p.group_id for p in moving if p.group_id is not None}):
+            members = list(session.scalars(select(Person).where(Person.group_id == group_id)))
+            staying = [m for m in members if m.id not in moving_ids]
+            if not staying:
+                continue
+            going = [m for m in members if m.id in moving_ids]
+            ages = _ages(session, members)
+
+            alert = SeparationAlert(
+                origin_node=scope.node,
+                sharing_level=SharingLevel.humanitarian,
+                group_id=group_id,
+                movement_id=movement.id,
+                moving=" ".join(str(m.id) for m in going),
+                staying=" ".join(str(m.id) for m in staying),
+                children_separated=_child_alone(going, ages) or _child_alone(staying, ages),
+            )
+            session.add(alert)
+            session.flush()
+            audit.record(
+                session,
+                scope=scope,
+                action="humanitarian.separation_alert",
+                object_type="separation_alert",
+                object_ids=[alert.uid],
+                detail={"group": group_id, "movement": movement.uid, "kind": data.kind.value},
+            )
+    audit.record(
+        session,
+        scope=scope,
+        action="humanitarian.movement.plan",
+        object_type="planned_movement",
+        object_ids=[movement.uid],
+        detail={"kind": data.kind.value, "persons": sorted(moving_ids)},
+    )
+    return movement
+
+
+def _child_alone(side: list[Person], ages: dict[int, int | None]) -> bool:
+    """A child on this side of the split with no adult of the group beside them."""
+    known = [ages[m.id] for m in side if ages[m.id] is not None]
+    return any(a < ADULT for a in known if a is not None) and not any(
+        a >= ADULT for a in known if a is not None
+    )
+
+
+def _movement(session: Session, movement_id: int) -> PlannedMovement:
+    movement = session.scalar(select(PlannedMovement).where(PlannedMovement.id == movement_id))
+    if movement is None:
+        raise NotFound(f"movement {movement_id} not found")
+    return movement
+
+
+def carry_out(session: Session, *, scope: Scope, movement_id: int) -> PlannedMovement:
+    """Mark a movement done: refused while a separation alert about it is open."""
+    scope.require("write")
+    movement = _movement(session, movement_id)
+    if movement.state is not MovementState.planned:
+        raise Conflict(f"movement {movement_id} is {movement.state.value}")
+    with unscoped(session):
+        open_alerts = session.scalars(
+            select(SeparationAlert.id).where(
+                SeparationAlert.movement_id == movement.id,
+                SeparationAlert.state == AlertState.open,
+            )
+        ).all()
+    if open_alerts:
+        raise Conflict(
+            f"movement {movement_id} would separate a family or group: resolve separation "
+            f"alert(s) {', '.join(map(str, open_alerts))} with a reason first"
+        )
+    movement.state = MovementState.carried_out
+    movement.done_at = utcnow()
+    audit.record(
+        session,
+        scope=scope,
+        action="humanitarian.movement.carry_out",
+        object_type="planned_movement",
+        object_ids=[movement.uid],
+    )
+    return movement
+
+
+def cancel_movement(session: Session, *, scope: Scope, movement_id: int) -> PlannedMovement:
+    scope.require("write")
+    movement = _movement(session, movement_id)
+    if movement.state is not MovementState.planned:
+        raise Conflict(f"movement {movement_id} is {movement.state.value}")
+    movement.state = MovementState.cancelled
+    movement.done_at = utcnow()
+    with unscoped(session):
+        for alert in session.scalars(
+            select(SeparationAlert).where(
+                SeparationAlert.movement_id == movement.id,
+                SeparationAlert.state == AlertState.open,
+            )
+        ):
+            _resolve(alert, scope, SeparationOutcome.movement_cancelled, "movimiento cancelado")
+    audit.record(
+        session,
+        scope=scope,
+        action="humanitarian.movement.cancel",
+        object_type="planned_movement",
+        object_ids=[movement.uid],
+    )
+    return movement
+
+
+def _may_follow_alerts(scope: Scope) -> None:
+    if not (scope.may("supervise") or scope.humanitarian):
+        raise Forbidden("separation alerts are for supervisors, caseworkers and humanitarian staff")
+
+
+def list_alerts(
+    session: Session, *, scope: Scope, state: AlertState | None
+) -> list[SeparationAlertPublic]:
+    _may_follow_alerts(scope)
+    query = select(SeparationAlert).order_by(SeparationAlert.id.desc()).limit(500)
+    if state is not None:
+        query = query.where(SeparationAlert.state == state)
+    return [alert_public(a) for a in session.scalars(query)]
+
+
+def _resolve(alert: SeparationAlert, scope: Scope, outcome: SeparationOutcome, reason: str) -> None:
+    alert.state = AlertState.resolved
+    alert.outcome = outcome
+    alert.resolution = reason
+    alert.resolved_at = utcnow()
+    alert.resolved_by = scope.username
+
+
+def resolve_alert(
+    session: Session, *, scope: Scope, alert_id: int, data: AlertResolution
+) -> SeparationAlert:
+    _may_follow_alerts(scope)
+    scope.require("write")
+    alert = session.scalar(select(SeparationAlert).where(SeparationAlert.id == alert_id))
+    if alert is None:
+        raise NotFound(f"separation alert {alert_id} not found")
+    if alert.state is AlertState.resolved:
+        raise Conflict(f"separation alert {alert_id} is already resolved")
+    _resolve(alert, scope, data.outcome, data.reason)
+    audit.record(
+        session,
+        scope=scope,
+        action="humanitarian.separation_alert.resolve",
+        object_type="separation_alert",
+        object_ids=[alert.uid],
+        detail={"outcome": data.outcome.value, "reason": data.reason},
+    )
+    return alert
+
+
+def check_unaccompanied(session: Session, *, person: Person, status: ChildStatus | None) -> None:
+    """A child is never recorded as unaccompanied while an adult of their group was recorded
+    at the same place."""
+    if status is not ChildStatus.unaccompanied or person.group_id is None:
+        return
+    if person.event_id is None:
+        return
+    with unscoped(session):
+        others = list(
+            session.scalars(
+                select(Person).where(
+                    Person.group_id == person.group_id,
+                    Person.event_id == person.event_id,
+                    Person.id != person.id,
+                )
+            )
+        )
+        ages = _ages(session, others) if others else {}
+    adults = [p.id for p in others if (ages.get(p.id) or 0) >= ADULT]
+    if adults:
+        raise Conflict(
+            f"an adult of this child's group (encounter {adults[0]}) was recorded at the same "
+            "place: record the child as accompanied, or as separated if that adult is not "
+            "their usual caregiver"
+        )
