@@ -31,6 +31,7 @@ from hito.humanitarian.schemas import (
     MovementCreate,
     MovementPublic,
     SeparationAlertPublic,
+    TraceCandidate,
 )
 from hito.humanitarian.service import person_of
 from hito.people.models import Person
@@ -296,3 +297,31 @@ def check_unaccompanied(session: Session, *, person: Person, status: ChildStatus
             "place: record the child as accompanied, or as separated if that adult is not "
             "their usual caregiver"
         )
+
+
+def trace_group(
+    session: Session, *, scope: Scope, group_id: int, per_member: int = 5
+) -> list[TraceCandidate]:
+    """Encounters on either side, that the asker may see and outside the group, which the
+    identity linkage says may be its members met elsewhere: the missing, found."""
+    from hito.identity import possible_matches
+
+    if not (scope.humanitarian or scope.may("supervise")):
+        raise Forbidden("family tracing is for caseworkers, humanitarian staff and supervisors")
+    members = session.scalars(select(Person.id).where(Person.group_id == group_id)).all()
+    if not members:
+        raise NotFound(f"group {group_id} not found")
+    found: list[TraceCandidate] = []
+    for member in members:
+        matches = possible_matches(session, scope=scope, person_id=member, limit=per_member)
+        found.extend(
+            TraceCandidate(
+                member_id=member,
+                person_id=match.person_id,
+                origin_node=match.origin_node,
+                match_probability=match.match_probability,
+            )
+            for match in matches.items
+            if match.person_id not in members
+        )
+    return sorted(found, key=lambda c: -c.match_probability)

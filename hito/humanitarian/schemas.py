@@ -359,3 +359,10 @@ class BedCountPublic(BaseModel):
     occupied: int
     counted_at: dt.datetime
     counted_by: str
+
+
+class TraceCandidate(BaseModel):
+    member_id: int = Field(description="The member of the group this may be")
+    person_id: int = Field(description="An encounter outside the group, on either side")
+    origin_node: str
+    match_probability: float

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from hito.web.i18n_humanitarian import STRINGS as HUMANITARIAN
+
 LANGUAGES = ("es", "en")
 
 STRINGS: dict[str, tuple[str, str]] = {
@@ -136,6 +138,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "overdue_count": ("solicitudes vencidas", "overdue requests"),
 }
+
+
+STRINGS |= HUMANITARIAN
 
 
 def translator(lang: str) -> dict[str, str]:

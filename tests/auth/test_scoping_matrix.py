@@ -318,6 +318,7 @@ BY_ID = {
     ("GET", "/api/v1/requests/{request_id}"): "request",
     ("GET", "/api/v1/humanitarian/cases/{case_id}"): "case",
     ("GET", "/api/v1/humanitarian/groups/{group_id}/unscreened"): "group",
+    ("GET", "/api/v1/humanitarian/groups/{group_id}/tracing"): "group",
 }
 WRITES_BY_ID = {
     ("POST", "/api/v1/events/{event_id}/observations"): "event",
@@ -417,6 +418,15 @@ def _walk(username: str, login: Login, world: World) -> None:
         if screened.status_code == 200:
             for candidate in screened.json()["candidates"]:
                 seen.add(candidate["entry"]["list_name"])
+    # the pages of records the API scopes too (the browser's session cookie holds the token)
+    cookies = {f"hito_session_{node.lower()}": api.headers["Authorization"].split()[1]}
+    pages = ["/events", "/humanitarian", "/humanitarian/shelters", "/humanitarian/alerts"]
+    pages += [f"/humanitarian/cases/{case_id}" for case_id in world.ids[node]["case"]]
+    for page in pages:
+        reply = httpx.get(f"{api.base_url}{page}", cookies=cookies, timeout=30)
+        assert reply.status_code in (200, 404), (page, reply.status_code)
+        seen |= marks_in(reply)
+        assert marks_in(reply) <= expected, (page, marks_in(reply) - expected)
     # what a user sees is exactly what the rules give them: nothing more, nothing less
     assert seen == expected, (username, sorted(seen ^ expected))
 

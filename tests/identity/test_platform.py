@@ -294,3 +294,29 @@ def test_a_false_positive_is_not_raised_again_for_the_same_person(
     from hito.audit import entries
 
     assert [e.action for e in entries(session, action="alert.decide")] == ["alert.decide"]
+
+
+def test_family_tracing_finds_a_missing_member_met_on_the_other_side(
+    login: Login, encounters: dict[str, Any]
+) -> None:
+    """A family registered in Chile misses a member: tracing finds Peru's encounter of her."""
+    pdi = login("cl.pdi")
+    known = pdi.get(f"/api/v1/persons/{encounters['shared_pe']}").json()
+    group = pdi.post(
+        "/api/v1/groups", json={"kind": "family", "label": "Familia", "sharing_level": "binational"}
+    ).json()["id"]
+    fields = ("given_names", "surname_1", "surname_2", "birth_date", "sex", "nationality")
+    relative = pdi.post(
+        "/api/v1/persons",
+        json={**{k: known[k] for k in fields}, "group_id": group, "sharing_level": "binational",
+              "encountered_at": "2025-11-26T10:00:00-03:00"},
+    )  # fmt: skip
+    assert relative.status_code == 201, relative.text
+    traced = pdi.get(f"/api/v1/humanitarian/groups/{group}/tracing")
+    assert traced.status_code == 200, traced.text
+    found = {(c["person_id"], c["origin_node"]) for c in traced.json()}
+    assert (encounters["shared_pe"], "PE") in found
+    assert all(c["member_id"] == relative.json()["id"] for c in traced.json())
+    assert (
+        login("cl.operator").get(f"/api/v1/humanitarian/groups/{group}/tracing").status_code == 403
+    )

@@ -2,10 +2,10 @@
 
 from fastapi import APIRouter
 
-from hito.web.pages import auth, events, exchange, map, requests
+from hito.web.pages import auth, events, exchange, humanitarian, map, requests
 
 router = APIRouter(include_in_schema=False)
-for module in (auth, events, map, exchange, requests):
+for module in (auth, events, map, exchange, requests, humanitarian):
     router.include_router(module.router)
 
 __all__ = ["router"]

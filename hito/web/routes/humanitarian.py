@@ -37,6 +37,7 @@ from hito.humanitarian.schemas import (
     ScreeningPublic,
     SeparationAlertPublic,
     ShelterPublic,
+    TraceCandidate,
 )
 from hito.humanitarian.views import case_public, sector_codes
 from hito.text import Text
@@ -153,6 +154,17 @@ def group_unscreened(group_id: PathId, scope: CurrentScope, session: SessionDep)
         group_id=group_id,
         unscreened=humanitarian.group_unscreened(session, scope=scope, group_id=group_id),
     )
+
+
+@router.get(
+    "/groups/{group_id:int}/tracing",
+    response_model=list[TraceCandidate],
+    responses=documented(401, 403, 404, 409, 422),
+)
+def trace_group(group_id: PathId, scope: CurrentScope, session: SessionDep) -> list[TraceCandidate]:
+    """Family tracing: encounters on either side (that you may see) that may be the group's
+    members met elsewhere, by the identity linkage, most likely first."""
+    return family.trace_group(session, scope=scope, group_id=group_id)
 
 
 class RuleSetPublic(BaseModel):
