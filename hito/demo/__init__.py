@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from hito.auth import Scope, UserAccount, create_user, scope_for_user, unrestricted
 from hito.auth.scoping import unscoped
+from hito.demo.humanitarian import load_humanitarian
 from hito.demo.identity import load_identity
 from hito.demo.scenario import CL_TZ, DemoStats, load
 from hito.demo.users import DEMO_USERS, users_of
@@ -59,6 +60,7 @@ def load_demo(session: Session, *, settings: Settings) -> DemoStats | None:
         scopes = _scopes(session, settings)
         stats, plan = load(session, scopes=scopes, node=settings.node)
         summary = load_identity(session, scopes=scopes, node=settings.node, plan=plan)
+        load_humanitarian(session, scopes=scopes, node=settings.node)
     stats.persons += summary["reencounters"]
     return stats
 

@@ -285,3 +285,97 @@ def test_a_request_for_information_asked_in_peru_answered_in_chile(page: Page, d
     page.goto(f"{demo.pe}/requests?box=outbox")
     answered = page.locator("tr[data-state=answered]").filter(has_text="V-19.876.543")
     expect(answered).to_have_count(1, timeout=5000)
+
+
+def test_caseworker_screens_on_a_tablet_through_a_dropped_connection_and_refers(
+    page: Page, demo: Demo
+) -> None:
+    import httpx
+
+    token = httpx.post(
+        f"{demo.cl}/api/v1/auth/token", data={"username": "oim", "password": DEMO_PASSWORD}
+    ).json()["access_token"]
+    person = httpx.post(
+        f"{demo.cl}/api/v1/persons",
+        headers={"Authorization": f"Bearer {token}"},
+        json={"given_names": "Daniela", "surname_1": "Rondón", "sex": "female",
+              "birth_date": "1996-04-02", "nationality": "VE", "sharing_level": "humanitarian",
+              "encountered_at": "2025-11-24T16:00:00-03:00"},
+    ).json()["id"]  # fmt: skip
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    _login(page, demo.cl, "oim")
+    page.get_by_role("link", name="Humanitario").click()
+    expect(page.get_by_role("heading", name="Casos por atender")).to_be_visible()
+    page.get_by_label("Evaluar el encuentro nº").fill(str(person))
+    page.get_by_role("button", name="Evaluar").click()
+    expect(
+        page.get_by_role("heading", name=f"Evaluación de vulnerabilidad · Persona {person}")
+    ).to_be_visible()
+
+    page.get_by_label("Qué se explicó a la persona").fill(
+        "Se explicó la evaluación, para qué sirve y con quién se comparte."
+    )
+    page.get_by_label("Acepta la evaluación").check()
+    page.get_by_label("servicios a los que se le derive").check()
+    page.get_by_label("salud", exact=True).check()
+    page.get_by_label("embarazo", exact=True).check()
+    page.get_by_label("embarazo de alto riesgo").check()
+    page.get_by_label("Meses de embarazo").fill("7")
+    page.get_by_label("Notas (reservadas)").fill("presión alta, sin control desde Lima")
+
+    page.reload()  # a flat battery, a closed tab: what was typed is still there
+    expect(page.get_by_role("status")).to_have_text("Se recuperó lo escrito en este dispositivo.")
+    expect(page.get_by_label("Meses de embarazo")).to_have_value("7")
+    expect(page.get_by_label("embarazo de alto riesgo")).to_be_checked()
+
+    page.context.set_offline(True)
+    page.get_by_role("button", name="Guardar").click()
+    expect(page.locator(".offline")).to_be_visible()
+    expect(page.get_by_label("Notas (reservadas)")).to_have_value(
+        "presión alta, sin control desde Lima"
+    )
+    page.context.set_offline(False)
+    page.get_by_role("button", name="Guardar").click()
+
+    expect(page.locator("h1 .priority")).to_have_text("crítica")
+    expect(page.locator(".reasons")).to_contain_text("embarazo de alto riesgo, 7 meses → crítica")
+    assert page.evaluate(f"localStorage.getItem('screening-CL-{person}')") is None
+
+    page.get_by_label("Albergue o punto de atención").select_option(
+        label="Punto de atención humanitaria Chacalluta (CL)"
+    )
+    page.get_by_label("Servicio").select_option("health")
+    page.get_by_role("button", name="Derivar").click()
+    expect(page.locator("table.referrals tbody tr[data-state=pending]")).to_have_count(1)
+    page.get_by_role("link", name="Humanitario").click()
+    expect(page.locator("tr[data-priority=critical]").first).to_be_visible()
+    assert errors == []
+
+
+def test_the_demo_humanitarian_plan_on_both_sides(page: Page, demo: Demo) -> None:
+    _login(page, demo.cl, "oim")
+    page.goto(f"{demo.cl}/humanitarian")
+    critical = page.locator("tr[data-priority=critical]")
+    expect(critical.filter(has_text="menor no acompañado → crítica")).to_have_count(3)
+    expect(critical.filter(has_text="embarazo de alto riesgo").first).to_be_visible()
+    expect(page.locator("tr", has_text="cáncer, tratamiento interrumpido → alta")).to_have_count(1)
+    page.get_by_role("link", name="Alertas de separación").click()
+    expect(page.locator("tr[data-state=open]")).to_have_count(1)  # the father's planned removal
+    page.goto(f"{demo.cl}/humanitarian/shelters")
+    arica = page.locator("section.shelter", has_text="Albergue transitorio Arica")
+    expect(arica.locator("tr[data-category=women] td").nth(1)).to_have_text("24")
+    expect(arica.locator(".free")).not_to_have_text("0")
+    # Police see the queue's priorities, never the reasons.
+    page.context.clear_cookies()
+    _login(page, demo.cl, "carabineros")
+    page.goto(f"{demo.cl}/humanitarian")
+    expect(page.locator("tr[data-priority=critical]").first).to_be_visible()
+    assert page.locator("tr[data-priority=critical]").count() >= 4  # the tablet test adds one
+    expect(page.get_by_text("menor no acompañado")).to_have_count(0)
+    # Peru's shelter counts its own beds.
+    page.context.clear_cookies()
+    _login(page, demo.pe, "oim")
+    page.goto(f"{demo.pe}/humanitarian/shelters")
+    tacna = page.locator("section.shelter", has_text="Albergue temporal Tacna")
+    expect(tacna.locator("tr[data-category=men] td").nth(4)).to_have_text("0")  # full
