@@ -4,6 +4,7 @@ A capability that adds a shareable record type writes a ``sharing`` module and i
 """
 
 import hito.events.sharing
+import hito.humanitarian.sharing
 import hito.identity.sharing
 import hito.people.sharing
 import hito.places.sharing

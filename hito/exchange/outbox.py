@@ -152,7 +152,11 @@ def publish(
     going: list[tuple[Any, Rule]] = []
     held_back: list[Any] = []
     for record in records:
-        rule = agreement.rule(record_type.name, record.sharing_level) if agreement else None
+        rule = (
+            agreement.rule(record_type.name, record.sharing_level)
+            if agreement and record_type.leaves(record)
+            else None
+        )
         if rule is not None:
             going.append((record, rule))
         elif not created:

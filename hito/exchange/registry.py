@@ -91,6 +91,12 @@ class RecordType:
     fields: ClassVar[Mapping[str, WireField]]
     structural: ClassVar[frozenset[str]]
     wire: ClassVar[type[BaseModel]]  # validates a received record (all agreed fields)
+    # A boolean column: only records where it is true ever leave this node, whatever the
+    # agreement (a referral to a service on this side of the border stays here).
+    leaves_when: ClassVar[str | None] = None
+
+    def leaves(self, record: Any) -> bool:
+        return self.leaves_when is None or bool(getattr(record, self.leaves_when))
 
     @property
     def table(self) -> Table:

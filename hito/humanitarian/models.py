@@ -390,13 +390,19 @@ class Referral(SharedRecord, Base):
     __table_args__ = (Index("ix_referral_state_deadline", "state", "deadline"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("humanitarian_case.id", ondelete="CASCADE"))
+    # The referring case: its local id on the referring node; its global id everywhere (a
+    # referral received from the other side has no case here).
+    case_id: Mapped[int | None] = mapped_column(
+        ForeignKey("humanitarian_case.id", ondelete="CASCADE")
+    )
+    case_uid: Mapped[str] = mapped_column(String(36))
     facility_id: Mapped[int] = mapped_column(ForeignKey("facility.id"))
+    across: Mapped[bool] = mapped_column(Boolean, default=False)  # to the other side's service
     service: Mapped[ServiceKind] = mapped_column(str_enum(ServiceKind, "service_kind"))
     state: Mapped[ReferralState] = mapped_column(
         str_enum(ReferralState, "referral_state"), default=ReferralState.pending
     )
-    consent_id: Mapped[int] = mapped_column(ForeignKey("consent.id"))
+    consent_id: Mapped[int | None] = mapped_column(ForeignKey("consent.id"))
     deadline: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     referred_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     referred_by: Mapped[str] = mapped_column(String(100))
@@ -422,3 +428,17 @@ class ReferralContent(ProtectedDetail, Base):
     )
     shared: Mapped[str] = mapped_column(Text)  # JSON
     note: Mapped[str] = mapped_column(String(1000), default="")  # the referrer's, may be sensitive
+
+
+class ReferralAnswer(SharedRecord, Base):
+    """The receiving side's answer to a referral from across the border: the referral is its
+    origin's record, so the answer travels back and the origin applies it."""
+
+    __tablename__ = "referral_answer"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    referral_uid: Mapped[str] = mapped_column(String(36), index=True)
+    action: Mapped[str] = mapped_column(String(16))  # accept, decline, complete
+    reason: Mapped[str] = mapped_column(String(1000), default="")
+    answered_by: Mapped[str] = mapped_column(String(100))
+    answered_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

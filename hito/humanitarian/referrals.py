@@ -26,6 +26,7 @@ from hito.humanitarian.models import (
     ConsentedPart,
     Priority,
     Referral,
+    ReferralAnswer,
     ReferralContent,
     ReferralState,
     ShareWith,
@@ -146,7 +147,8 @@ def refer(
     if data.bed_category is not None:
         if facility.kind is not FacilityKind.shelter:
             raise InvalidInput(f"{facility.name} is not a shelter: no bed to hold")
-        if free_beds(session, facility.id, data.bed_category, now) < 1:
+        # This node counts its own shelters' beds; across the border the shelter decides.
+        if not across and free_beds(session, facility.id, data.bed_category, now) < 1:
             raise Conflict(f"{facility.name} has no free bed for {data.bed_category.value}")
     deadline = now + dt.timedelta(hours=deadlines[case.priority])
     if data.bed_category is not None:
@@ -154,10 +156,13 @@ def refer(
     person = session.get(Person, case.person_id)
     assert person is not None
     parts = {ConsentedPart(p) for p in consent.parts.split()}
+    shared = _shared(session, case.id, person, parts)
     referral = Referral(
         origin_node=scope.node,
         sharing_level=SharingLevel.humanitarian,
+        across=across,  # only a referral across the border travels (ReferralRecords.leaves_when)
         case_id=case.id,
+        case_uid=case.uid,
         facility_id=facility.id,
         service=data.service,
         consent_id=consent.id,
@@ -167,14 +172,13 @@ def refer(
         bed_category=data.bed_category,
         bed_held_until=hold_until,
     )
+    # The content is written with the referral, so that the envelope of its first version
+    # carries it.
+    referral.content = ReferralContent(
+        shared=json.dumps(shared, ensure_ascii=False), note=data.note
+    )
     session.add(referral)
     session.flush()
-    shared = _shared(session, case.id, person, parts)
-    session.add(
-        ReferralContent(
-            referral_id=referral.id, shared=json.dumps(shared, ensure_ascii=False), note=data.note
-        )
-    )
     audit.record(
         session,
         scope=scope,
@@ -221,6 +225,42 @@ def answer(
         raise Conflict(f"a {referral.state.value} referral cannot be {target.value}")
     if action == "decline" and len(reason.strip()) < 5:
         raise InvalidInput("a declined referral needs its reason")
+    if referral.origin_node != scope.node:
+        # Received from the other side: the answer travels back; the origin applies it.
+        answer_row = ReferralAnswer(
+            origin_node=scope.node,
+            sharing_level=SharingLevel.humanitarian,
+            referral_uid=referral.uid,
+            action=action,
+            reason=reason,
+            answered_by=scope.username,
+            answered_at=now,
+        )
+        session.add(answer_row)
+        session.flush()
+        audit.record(
+            session,
+            scope=scope,
+            action=f"humanitarian.referral.{action}",
+            object_type="referral",
+            object_ids=[referral.uid],
+            detail={"reason": reason, "sent_to": referral.origin_node},
+        )
+        return referral
+    if referral.across:
+        raise Forbidden("this referral is to a service across the border: that service answers it")
+    return apply_answer(session, scope=scope, referral=referral, action=action, reason=reason,
+                        now=now)  # fmt: skip
+
+
+def apply_answer(
+    session: Session, *, scope: Scope, referral: Referral, action: str, reason: str,
+    now: dt.datetime,
+) -> Referral:  # fmt: skip
+    """The state change itself, on the referral's own node."""
+    allowed, target = _NEXT[action]
+    if referral.state not in allowed:
+        raise Conflict(f"a {referral.state.value} referral cannot be {target.value}")
     referral.state = target
     referral.answered_at = now
     referral.answer_reason = reason or None
@@ -282,7 +322,9 @@ def referral_public(
     return ReferralPublic(
         id=referral.id,
         uid=referral.uid,
+        origin_node=referral.origin_node,
         case_id=referral.case_id,
+        case_uid=referral.case_uid,
         facility_id=referral.facility_id,
         service=referral.service,
         state=referral.state,

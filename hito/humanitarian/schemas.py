@@ -300,7 +300,9 @@ class ReferralAnswer(BaseModel):
 class ReferralPublic(BaseModel):
     id: int
     uid: str
-    case_id: int
+    origin_node: str
+    case_id: int | None = Field(description="None for a referral received from the other side")
+    case_uid: str
     facility_id: int
     service: ServiceKind
     state: ReferralState

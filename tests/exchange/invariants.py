@@ -24,11 +24,12 @@ def shared_by(origin: TestNode) -> dict[tuple[str, str], int]:
         agreement = active_agreement(session)
         for name, kind in registry().items():
             model = kind.model
-            rows = session.execute(
-                select(model.uid, model.version, model.sharing_level).where(
-                    model.origin_node == origin.code, model.audience.is_(None)
-                )
+            query = select(model.uid, model.version, model.sharing_level).where(
+                model.origin_node == origin.code, model.audience.is_(None)
             )
+            if kind.leaves_when is not None:
+                query = query.where(getattr(model, kind.leaves_when).is_(True))
+            rows = session.execute(query)
             for uid, version, level in rows:
                 if agreement is not None and agreement.rule(name, level) is not None:
                     found[(name, uid)] = version

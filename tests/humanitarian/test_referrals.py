@@ -180,3 +180,52 @@ def test_deadlines_follow_priority_and_the_lifecycle_is_enforced(
     with sessions() as session, unscoped(session):
         far = dt.datetime.now(dt.UTC) + dt.timedelta(days=60)
         assert escalate_overdue(session, scope=unrestricted("CL"), now=far) == []
+
+
+def test_a_referral_across_the_border_is_answered_there(
+    login: Login, sync: Any, nodes: Any
+) -> None:
+    oim = login("cl.oim")
+    tacna = _facilities(oim)["Albergue temporal Tacna"]
+    point = _facilities(oim)["Punto de atención humanitaria Chacalluta"]
+    consent = {**CONSENT, "share_with": ["service_providers", "other_side"], "parts": ["health"]}
+    case_id = _case(oim, consent)
+    across = oim.post(
+        f"/api/v1/humanitarian/cases/{case_id}/referrals",
+        json={"facility_id": tacna["id"], "service": "shelter", "bed_category": "women",
+              "note": "llega con su hija"},
+    )  # fmt: skip
+    assert across.status_code == 201, across.text
+    here = oim.post(
+        f"/api/v1/humanitarian/cases/{case_id}/referrals",
+        json={"facility_id": point["id"], "service": "health"},
+    ).json()
+    # The referring side does not answer for the service across the border.
+    assert oim.post(f"/api/v1/humanitarian/referrals/{across.json()['id']}/accept",
+                    json={}).status_code == 403  # fmt: skip
+    sync()
+    peru_oim = login("pe.oim")
+    (received,) = peru_oim.get("/api/v1/humanitarian/referrals").json()  # not the local one
+    assert received["uid"] == across.json()["uid"] and received["origin_node"] == "CL"
+    assert received["case_id"] is None and received["case_uid"] == across.json()["case_uid"]
+    assert received["shared"]["pregnancy_months"] == 8 and received["note"] == "llega con su hija"
+    assert "given_names" not in received["shared"]  # identity was not consented
+    assert here["uid"] != received["uid"]
+    police = login("pe.supervisor").get("/api/v1/humanitarian/referrals").json()
+    assert police == []  # the agreement gives it to humanitarian audiences only
+    # Tacna's board counts the bed Chile holds.
+    pe_arica = {s["name"]: s for s in peru_oim.get("/api/v1/humanitarian/shelters").json()}
+    tacna_here = pe_arica["Albergue temporal Tacna"]
+    peru_oim.post(f"/api/v1/humanitarian/shelters/{tacna_here['facility_id']}/beds",
+                  json={"category": "women", "capacity": 10, "occupied": 4})  # fmt: skip
+    board = {s["name"]: s for s in peru_oim.get("/api/v1/humanitarian/shelters").json()}
+    (women,) = [b for b in board["Albergue temporal Tacna"]["beds"] if b["category"] == "women"]
+    assert (women["held"], women["free"]) == (1, 5)
+
+    accepted = peru_oim.post(f"/api/v1/humanitarian/referrals/{received['id']}/accept", json={})
+    assert accepted.status_code == 200 and accepted.json()["state"] == "pending"  # until Chile
+    sync()
+    (mine,) = oim.get("/api/v1/humanitarian/referrals", params={"state": "accepted"}).json()
+    assert mine["uid"] == across.json()["uid"]
+    (theirs,) = peru_oim.get("/api/v1/humanitarian/referrals").json()
+    assert theirs["state"] == "accepted"  # Chile's new version came back

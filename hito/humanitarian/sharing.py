@@ -1,0 +1,237 @@
+"""Referrals across the border and their answers, as the exchange carries them.
+
+A referral to a service on the other side is the referring node's record: it travels with the
+parts of the case the person consented to share (``shared``, a health and protection detail the
+agreement may give only to humanitarian audiences). The receiving service answers with a
+``referral_answer``, its own record, which travels back; the referring node applies it to its
+referral, whose new state then travels to the other side again.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import delete, select
+
+from hito import audit
+from hito.auth.scope import unrestricted
+from hito.auth.scoping import unscoped
+from hito.exchange.registry import ApplyContext, RecordType, WireField, register
+from hito.exchange.wire import WireTime, iso, uids_of
+from hito.fields import GlobalId
+from hito.humanitarian.models import (
+    BedCategory,
+    Referral,
+    ReferralAnswer,
+    ReferralContent,
+    ReferralState,
+    ServiceKind,
+)
+from hito.places.models import Facility
+from hito.text import Line, Text
+
+
+class ReferralWire(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    case: GlobalId | None = None
+    facility: GlobalId | None = None
+    service: ServiceKind | None = None
+    state: ReferralState | None = None
+    deadline: WireTime | None = None
+    referred_at: WireTime | None = None
+    referred_by: Line | None = Field(None, max_length=100)
+    answered_at: WireTime | None = None
+    answer_reason: Text | None = Field(None, max_length=1000)
+    bed_category: BedCategory | None = None
+    bed_held_until: WireTime | None = None
+    shared: dict[str, Any] | None = None
+    note: Text = Field("", max_length=1000)
+
+
+class ReferralRecords(RecordType):
+    name = "referral"
+    model = Referral
+    fields = {
+        "case": WireField(),
+        "facility": WireField(link="facility"),
+        "service": WireField(),
+        "state": WireField(),
+        "deadline": WireField(),
+        "referred_at": WireField(),
+        "referred_by": WireField(blank=""),
+        "answered_at": WireField(),
+        "answer_reason": WireField(),
+        "bed_category": WireField(),
+        "bed_held_until": WireField(),
+        "shared": WireField(protection=True, blank={}),
+        "note": WireField(protection=True, blank=""),
+    }
+    structural = frozenset({"case", "facility", "service", "state", "deadline", "referred_at"})
+    wire = ReferralWire
+    leaves_when = "across"
+
+    def to_wire(self, session: Any, records: Sequence[Any]) -> list[dict[str, Any]]:
+        facilities = uids_of(session, Facility, (r.facility_id for r in records))
+        with unscoped(session):  # the agreement, not the flushing user, decides what goes
+            contents = {
+                c.referral_id: c
+                for c in session.scalars(
+                    select(ReferralContent).where(
+                        ReferralContent.referral_id.in_([r.id for r in records])
+                    )
+                )
+            }
+        out = []
+        for r in records:
+            content = contents.get(r.id)
+            out.append(
+                {
+                    "case": r.case_uid,
+                    "facility": facilities.get(r.facility_id),
+                    "service": r.service.value,
+                    "state": r.state.value,
+                    "deadline": iso(r.deadline),
+                    "referred_at": iso(r.referred_at),
+                    "referred_by": r.referred_by,
+                    "answered_at": iso(r.answered_at),
+                    "answer_reason": r.answer_reason,
+                    "bed_category": r.bed_category.value if r.bed_category else None,
+                    "bed_held_until": iso(r.bed_held_until),
+                    "shared": json.loads(content.shared) if content else {},
+                    "note": content.note if content else "",
+                }
+            )
+        return out
+
+    def columns(self, record: dict[str, Any], context: ApplyContext, uid: str) -> dict[str, Any]:
+        facility = context.local_ids("facility", [record["facility"]]).get(record["facility"])
+        if facility is None:
+            raise ValueError(f"a referral to facility {record['facility']}, unknown on this node")
+        return {
+            "case_id": None,
+            "case_uid": record["case"],
+            "facility_id": facility,
+            "across": True,
+            "service": record["service"],
+            "state": record["state"],
+            "consent_id": None,
+            "deadline": record["deadline"],
+            "referred_at": record["referred_at"],
+            "referred_by": record.get("referred_by") or "",
+            "answered_at": record.get("answered_at"),
+            "answer_reason": record.get("answer_reason"),
+            "escalated_at": None,
+            "bed_category": record.get("bed_category"),
+            "bed_held_until": record.get("bed_held_until"),
+            "bed_released_at": None,
+        }
+
+    def after_store(self, context: ApplyContext, uids: set[str]) -> None:
+        """What was shared with the receiving service: a protected detail here as there."""
+        session = context.session
+        ids = context.local_ids(self.name, uids)
+        if not ids:
+            return
+        session.execute(
+            delete(ReferralContent).where(ReferralContent.referral_id.in_(ids.values()))
+        )
+        for uid, record in context.records(self.name, uids):
+            if uid in ids:
+                session.add(
+                    ReferralContent(
+                        referral_id=ids[uid],
+                        shared=json.dumps(record.get("shared") or {}, ensure_ascii=False),
+                        note=record.get("note") or "",
+                    )
+                )
+        session.flush()
+
+
+class ReferralAnswerWire(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    referral: GlobalId | None = None
+    action: str | None = Field(None, pattern=r"^(accept|decline|complete)$")
+    reason: Text = Field("", max_length=1000)
+    answered_by: Line | None = Field(None, max_length=100)
+    answered_at: WireTime | None = None
+
+
+class ReferralAnswerRecords(RecordType):
+    name = "referral_answer"
+    model = ReferralAnswer
+    fields = {
+        "referral": WireField(),
+        "action": WireField(),
+        "reason": WireField(blank=""),
+        "answered_by": WireField(blank=""),
+        "answered_at": WireField(),
+    }
+    structural = frozenset({"referral", "action", "answered_at"})
+    wire = ReferralAnswerWire
+
+    def to_wire(self, session: Any, records: Sequence[Any]) -> list[dict[str, Any]]:
+        return [
+            {
+                "referral": a.referral_uid,
+                "action": a.action,
+                "reason": a.reason,
+                "answered_by": a.answered_by,
+                "answered_at": iso(a.answered_at),
+            }
+            for a in records
+        ]
+
+    def columns(self, record: dict[str, Any], context: ApplyContext, uid: str) -> dict[str, Any]:
+        return {
+            "referral_uid": record["referral"],
+            "action": record["action"],
+            "reason": record.get("reason", ""),
+            "answered_by": record.get("answered_by") or "",
+            "answered_at": record["answered_at"],
+        }
+
+    def after_store(self, context: ApplyContext, uids: set[str]) -> None:
+        """An answer to one of this node's referrals changes the referral here (and its new
+        state travels back); one that no longer fits its state is kept and audited, not applied."""
+        from hito.exc import HitoError
+        from hito.humanitarian.referrals import apply_answer
+
+        session = context.session
+        scope = unrestricted(context.node)
+        with unscoped(session):
+            for uid, record in context.records(self.name, uids):
+                referral = session.scalar(
+                    select(Referral).where(
+                        Referral.uid == record["referral"], Referral.origin_node == context.node
+                    )
+                )
+                if referral is None:
+                    continue
+                try:
+                    apply_answer(
+                        session,
+                        scope=scope,
+                        referral=referral,
+                        action=record["action"],
+                        reason=record.get("reason", ""),
+                        now=record["answered_at"],
+                    )
+                except HitoError as error:
+                    audit.record(
+                        session,
+                        scope=scope,
+                        action="humanitarian.referral.answer_refused",
+                        object_type="referral",
+                        object_ids=[referral.uid],
+                        detail={"answer": uid, "why": error.detail},
+                    )
+            session.flush()
+
+
+REFERRAL = register(ReferralRecords())
+REFERRAL_ANSWER = register(ReferralAnswerRecords())
