@@ -47,7 +47,15 @@ def _before_commit(session: Session) -> None:
     from hito.auth.scope import unrestricted
     from hito.auth.scoping import bound_scope
 
-    scope = bound_scope(session) or unrestricted()
+    bound = bound_scope(session)
+    detail: dict[str, object] = {}
+    if bound is not None and not bound.sees_protection:
+        # Hito's own code read them on this user's behalf (inside ``unscoped``): the user did
+        # not see them, the system did.
+        scope = unrestricted(bound.node)
+        detail["on_behalf_of"] = bound.username
+    else:
+        scope = bound or unrestricted()
     for table, ids in sorted(reads.items()):
         audit.record(
             session,
@@ -55,7 +63,7 @@ def _before_commit(session: Session) -> None:
             action="protection.read",
             object_type=table,
             object_ids=sorted(ids, key=lambda i: (len(str(i)), str(i))),
-            detail={"rows": len(ids) or None},
+            detail={"rows": len(ids) or None, **detail},
         )
     session.info.pop(_READS, None)  # the audit's own flush reads nothing protected
 

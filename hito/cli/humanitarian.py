@@ -106,6 +106,7 @@ def rules_load(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Only show which open cases would change")
     ] = False,
+    agency: AgencyOption = "INT-OIM",
 ) -> None:
     """Check and load a new version of the rules; every open case is decided again."""
     from hito.db import session_scope
@@ -128,12 +129,13 @@ def rules_load(
     say(f"deciding every open case again under version {document.version}…")
     try:
         with session_scope(sessions(node)) as session:
-            scope = agency_scope(session, node, None)
+            scope = agency_scope(session, node, agency)
             report = load_rules(session, scope=scope, document=document, dry_run=dry_run)
-            if dry_run:
-                session.rollback()
+            # A dry run writes nothing but the audit of the details it read.
     except HitoError as error:
         fail(error.detail)
+    if not scope.sees_protection:
+        report.changes = []  # which cases change says something of their details
     for change in report.changes[:50]:
         typer.echo(f"  case {change.case_id}: {change.previous.value} → {change.priority.value}")
     if len(report.changes) > 50:

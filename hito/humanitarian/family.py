@@ -55,7 +55,9 @@ def _ages(session: Session, people: list[Person]) -> dict[int, int | None]:
     screened = dict(
         session.execute(
             select(Screening.person_id, Screening.age_years)
-            .where(Screening.person_id.in_([p.id for p in people]))
+            .where(
+                Screening.person_id.in_([p.id for p in people]), Screening.age_years.is_not(None)
+            )
             .order_by(Screening.id)
         ).all()
     )
@@ -179,12 +181,34 @@ def carry_out(session: Session, *, scope: Scope, movement_id: int) -> PlannedMov
     if movement.state is not MovementState.planned:
         raise Conflict(f"movement {movement_id} is {movement.state.value}")
     with unscoped(session):
-        open_alerts = session.scalars(
-            select(SeparationAlert.id).where(
-                SeparationAlert.movement_id == movement.id,
-                SeparationAlert.state == AlertState.open,
-            )
+        alerts = session.scalars(
+            select(SeparationAlert).where(SeparationAlert.movement_id == movement.id)
         ).all()
+        open_alerts = [a.id for a in alerts if a.state is AlertState.open]
+        kept = [a.id for a in alerts if a.outcome is SeparationOutcome.kept_together]
+        moving = set(_ids(movement.person_ids))
+        groups = set(
+            session.scalars(
+                select(Person.group_id).where(Person.id.in_(moving), Person.group_id.is_not(None))
+            )
+        )
+        now_staying = set(
+            session.scalars(
+                select(Person.id).where(Person.group_id.in_(groups), Person.id.not_in(moving))
+            )
+        )
+    known = {pid for a in alerts for pid in _ids(a.staying)}
+    if kept:
+        raise Conflict(
+            f"separation alert(s) {', '.join(map(str, kept))} were resolved by keeping the group "
+            "together: cancel this movement and plan one with the whole group"
+        )
+    if now_staying - known:
+        raise Conflict(
+            f"the group has members who would stay behind and were not in the plan "
+            f"(encounters {', '.join(map(str, sorted(now_staying - known)))}): cancel this "
+            "movement and plan it again, so that the separation is seen first"
+        )
     if open_alerts:
         raise Conflict(
             f"movement {movement_id} would separate a family or group: resolve separation "

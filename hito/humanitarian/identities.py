@@ -24,6 +24,7 @@ from hito.humanitarian.models import (
     Consent,
     HumanitarianCase,
     PriorityChange,
+    Referral,
     Screening,
 )
 from hito.humanitarian.service import apply_decision, facts
@@ -70,6 +71,9 @@ def follow_identities(session: Session, *, scope: Scope) -> list[Merge]:
             merges.append(Merge(into=into, merged=merged, encounters_added=loose))
             for m in members:
                 case_of[m] = into
+            for encounter, case_id in list(case_of.items()):  # all of a merged case's encounters
+                if case_id in merged:
+                    case_of[encounter] = into
     for merge in merges:
         audit.record(
             session,
@@ -83,7 +87,7 @@ def follow_identities(session: Session, *, scope: Scope) -> list[Merge]:
 
 
 def _merge(session: Session, *, into: int, merged: tuple[int, ...], loose: tuple[int, ...]) -> None:
-    for model in (CaseEncounter, Consent, Screening, PriorityChange):
+    for model in (CaseEncounter, Consent, Screening, PriorityChange, Referral):
         if merged:
             session.execute(
                 update(model)

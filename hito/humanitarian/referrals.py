@@ -153,8 +153,12 @@ def refer(
     deadline = now + dt.timedelta(hours=deadlines[case.priority])
     if data.bed_category is not None:
         hold_until = deadline
-    person = session.get(Person, case.person_id)
-    assert person is not None
+    person = session.scalar(select(Person).where(Person.id == case.person_id))
+    if person is None:
+        raise Conflict(
+            f"the latest encounter of case {case_id} is not one you may see: a colleague of "
+            "the country that recorded it makes this referral"
+        )
     parts = {ConsentedPart(p) for p in consent.parts.split()}
     shared = _shared(session, case.id, person, parts)
     referral = Referral(
@@ -286,6 +290,7 @@ def escalate_overdue(
     overdue = list(
         session.scalars(
             select(Referral).where(
+                Referral.origin_node == scope.node,  # the referring node follows up its own
                 Referral.state == ReferralState.pending,
                 Referral.deadline <= now,
                 Referral.escalated_at.is_(None),
@@ -304,6 +309,7 @@ def escalate_overdue(
         )
     for referral in session.scalars(
         select(Referral).where(
+            Referral.origin_node == scope.node,
             Referral.bed_category.is_not(None),
             Referral.bed_released_at.is_(None),
             Referral.state == ReferralState.pending,

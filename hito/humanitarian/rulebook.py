@@ -76,6 +76,7 @@ def stored_versions(session: Session) -> list[PriorityRuleSet]:
 @dataclass
 class Redecision:
     case_id: int
+    version: int  # the case's version as read: the write checks it (optimistic lock)
     previous: Priority
     priority: Priority
     reasons: str
@@ -89,6 +90,7 @@ def redecide(session: Session, rules: RuleSet) -> tuple[int, list[Redecision]]:
     query = (
         select(
             HumanitarianCase.id,
+            HumanitarianCase.version,
             HumanitarianCase.priority,
             Screening.age_years,
             Screening.age_uncertainty_years,
@@ -104,7 +106,7 @@ def redecide(session: Session, rules: RuleSet) -> tuple[int, list[Redecision]]:
     changes: list[Redecision] = []
     with unscoped(session):
         rows = session.execute(query)
-        for case_id, priority, age, uncertainty, old_reasons, *values in rows:
+        for case_id, version, priority, age, uncertainty, old_reasons, *values in rows:
             count += 1
             facts: dict[str, Any] = dict(zip(DETAIL_FACTS, values, strict=True))
             facts["age"] = age
@@ -115,6 +117,7 @@ def redecide(session: Session, rules: RuleSet) -> tuple[int, list[Redecision]]:
                 changes.append(
                     Redecision(
                         case_id=case_id,
+                        version=version,
                         previous=Priority(priority),
                         priority=decision.priority,
                         reasons=reasons,
@@ -129,9 +132,9 @@ def _write(session: Session, changes: list[Redecision], version: int) -> None:
     if not changes:
         return
     table = _table(HumanitarianCase)
-    session.execute(
+    result = session.execute(
         update(table)
-        .where(table.c.id == bindparam("b_id"))
+        .where(table.c.id == bindparam("b_id"), table.c.version == bindparam("b_version"))
         .values(
             priority=bindparam("b_priority"),
             priority_rank=bindparam("b_rank"),
@@ -142,6 +145,7 @@ def _write(session: Session, changes: list[Redecision], version: int) -> None:
         [
             {
                 "b_id": c.case_id,
+                "b_version": c.version,
                 "b_priority": c.priority.value,
                 "b_rank": c.priority.rank,
                 "b_vulnerable": c.vulnerable,
@@ -149,6 +153,12 @@ def _write(session: Session, changes: list[Redecision], version: int) -> None:
             for c in changes
         ],
     )
+    multi = session.get_bind().dialect.supports_sane_multi_rowcount
+    if multi and result.rowcount != len(changes):  # type: ignore[attr-defined]
+        raise Conflict(
+            "cases were screened while the rules were being applied: load the rules again "
+            "(nothing was changed)"
+        )
     reasons = _table(CaseReasons)
     session.execute(
         update(reasons)
@@ -232,7 +242,7 @@ def load(
             .where(
                 table.c.status == CaseStatus.open.value, table.c.latest_screening_id.is_not(None)
             )
-            .values(rule_set_version=document.version)
+            .values(rule_set_version=document.version, version=table.c.version + 1)
         )
         audit.record(
             session,

@@ -117,7 +117,16 @@ def _condition_problem(fact: str, condition: Any) -> str | None:
 
 
 def _placeholders(text: str) -> list[str]:
-    return [name for _, name, _, _ in string.Formatter().parse(text) if name is not None]
+    """The facts a reason names; plain ``{fact}`` only (a format spec or a conversion could
+    fail on an unknown value, which is shown as "?")."""
+    names = []
+    for _, name, spec, conversion in string.Formatter().parse(text):
+        if name is None:
+            continue
+        if spec or conversion:
+            raise ValueError(f"write {{{name}}} without a format or conversion")
+        names.append(name)
+    return names
 
 
 def rule_set_problems(document: RuleSetDocument) -> list[tuple[str, str]]:

@@ -16,9 +16,10 @@ from sqlalchemy.orm import Session
 
 from hito import audit
 from hito.auth.scope import Scope
+from hito.auth.scoping import unscoped
 from hito.db import utcnow
 from hito.events.models import Event
-from hito.exc import Conflict, InvalidInput, NotFound
+from hito.exc import Conflict, Forbidden, InvalidInput, NotFound
 from hito.humanitarian import rulebook
 from hito.humanitarian.models import (
     CaseEncounter,
@@ -176,8 +177,14 @@ def _age(person: Person, data: ScreeningCreate, at: dt.datetime) -> tuple[int | 
 def record_screening(
     session: Session, *, scope: Scope, person_id: int, data: ScreeningCreate
 ) -> Screening:
-    """Screen an encounter under the consent recorded for it, and decide the case's priority."""
+    """Screen an encounter under the consent recorded for it, and decide the case's priority.
+    Only those who may read health and protection details record them."""
     scope.require("write")
+    if data.screened and not scope.sees_protection:
+        raise Forbidden(
+            "screenings are recorded by caseworkers and humanitarian staff, who may read them; "
+            "record the consent, or that the person was not screened and why"
+        )
     person = person_of(session, person_id)
     consent = session.scalar(
         select(Consent).where(Consent.id == data.consent_id, Consent.person_id == person.id)
@@ -288,7 +295,8 @@ def apply_decision(
 ) -> bool:
     """Give the case this decision; write its history when the priority or reasons change."""
     reasons = json.dumps(list(decision.reasons), ensure_ascii=False)
-    explanation = session.get(CaseReasons, case.id)
+    with unscoped(session):  # the case's own reasons row, whoever triggered the decision
+        explanation = session.scalar(select(CaseReasons).where(CaseReasons.case_id == case.id))
     if explanation is None:
         explanation = CaseReasons(case_id=case.id, reasons="[]")
         session.add(explanation)

@@ -207,7 +207,9 @@ class ReferralAnswerRecords(RecordType):
             for uid, record in context.records(self.name, uids):
                 referral = session.scalar(
                     select(Referral).where(
-                        Referral.uid == record["referral"], Referral.origin_node == context.node
+                        Referral.uid == record["referral"],
+                        Referral.origin_node == context.node,
+                        Referral.across.is_(True),  # only the other side's service answers
                     )
                 )
                 if referral is None:

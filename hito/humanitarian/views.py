@@ -158,7 +158,7 @@ def _cursor(case: HumanitarianCase) -> str:
 
 def _after(query: Select[Any], cursor: str) -> Select[Any]:
     parts = cursor.split(".")
-    if len(parts) != 3 or not all(p.isdigit() and len(p) <= 18 for p in parts):
+    if len(parts) != 3 or not all(p.isascii() and p.isdigit() and len(p) <= 18 for p in parts):
         raise InvalidInput("cursor is not one this server gave out")
     rank, micros, case_id = (int(p) for p in parts)
     try:

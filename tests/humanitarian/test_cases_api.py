@@ -214,6 +214,16 @@ def test_bad_screenings_are_refused_and_change_nothing(login: Login) -> None:
     assert oim.post("/api/v1/humanitarian/persons/999999/consent", json=CONSENT).status_code == 404
     case = oim.get(f"/api/v1/humanitarian/cases/{consent['case_id']}").json()
     assert case["screenings"] == [] and case["history"] == []
+    # Only those who may read the details record them; a field officer records the consent
+    # or that the person was not screened.
+    police = login("cl.operator")
+    theirs = police.post(f"/api/v1/humanitarian/persons/{other}/consent", json=CONSENT)
+    assert theirs.status_code == 201, theirs.text
+    refused = police.post(
+        f"/api/v1/humanitarian/persons/{other}/screenings",
+        json={"consent_id": theirs.json()["id"], "details": NOTHING},
+    )
+    assert refused.status_code == 403 and "caseworkers" in refused.json()["detail"]
     # Viewers read; they do not screen.
     viewer = login("cl.viewer")
     assert (

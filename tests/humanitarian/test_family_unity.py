@@ -143,3 +143,28 @@ def test_bad_movements_are_refused(login: Login) -> None:
         .status_code
         == 403
     )
+
+
+def test_a_kept_together_outcome_or_a_new_member_stops_the_old_plan(login: Login) -> None:
+    police = login("cl.pdi")
+    group, members = _family(police)
+    first = police.post(
+        "/api/v1/humanitarian/movements",
+        json={**PLAN, "kind": "removal", "person_ids": [members["padre"]]},
+    ).json()
+    police.post(
+        f"/api/v1/humanitarian/separation-alerts/{first['separation_alerts'][0]['id']}/resolve",
+        json={"outcome": "kept_together", "reason": "se trasladará a la familia completa"},
+    )
+    kept = police.post(f"/api/v1/humanitarian/movements/{first['id']}/carry-out")
+    assert kept.status_code == 409 and "whole group" in kept.json()["detail"]
+
+    second = police.post(
+        "/api/v1/humanitarian/movements",
+        json={**PLAN, "kind": "transfer", "person_ids": list(members.values())},
+    ).json()
+    assert second["separation_alerts"] == []
+    newborn = _person(police, given_names="bebé", birth_date="2025-11-01", group_id=group,
+                      relationship_to_group="child", protection=None)  # fmt: skip
+    late = police.post(f"/api/v1/humanitarian/movements/{second['id']}/carry-out")
+    assert late.status_code == 409 and str(newborn) in late.json()["detail"]

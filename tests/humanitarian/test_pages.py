@@ -71,6 +71,7 @@ def test_a_caseworker_screens_and_refers_through_the_pages(login: Login, browser
     assert "reservado a equipos humanitarios" in seen.text
     assert "alto riesgo" not in police.get("/humanitarian").text
     assert "/refer" not in seen.text  # only caseworkers refer
+    assert police.get(f"/humanitarian/persons/{person}/screen").status_code == 404
     assert police.get("/humanitarian/alerts").status_code == 404
     board = police.get("/humanitarian/shelters")
     assert board.status_code == 200 and "Albergue transitorio Arica" in board.text
@@ -83,6 +84,8 @@ def test_a_bad_or_refused_screening_form(login: Login, browser_session) -> None:
     bad = oim.post(url, data={**FORM, "child_status": "unaccompanied"})
     assert bad.status_code == 422 and "child_status is for children" in bad.text
     assert "derivar a control prenatal urgente" in bad.text  # what was typed comes back
+    odd = oim.post(url, data={**FORM, "pregnancy_months": "²", "age_estimate": "9" * 5000})
+    assert odd.status_code in (303, 422), odd.text  # ignored or refused, never a 500
     refused = oim.post(url, data={**FORM, "given": "no"})
     assert refused.status_code == 303
     case = oim.get(refused.headers["location"])

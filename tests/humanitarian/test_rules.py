@@ -161,6 +161,8 @@ def test_a_small_rule_set_loads_and_decides() -> None:
         (GOOD.replace("need: maternal", "need: money"), 7, "need"),
         (GOOD.replace("es: embarazo", "es: 'embarazo {weeks}'"), 8, "unknown fact(s) weeks"),
         (GOOD.replace("version: 2", "version: 0"), 1, "greater than or equal to 1"),
+        (GOOD.replace("es: embarazo", "es: 'embarazo {age:d}'"), 8, "without a format"),
+        (GOOD.replace("es: embarazo", "es: 'embarazo {age!r}'"), 8, "without a format"),
         (
             GOOD + "  - code: pregnancy\n    when: {disability: true}\n    priority: low\n"
             "    reason: {es: x, en: x}\n",

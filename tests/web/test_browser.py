@@ -340,7 +340,7 @@ def test_caseworker_screens_on_a_tablet_through_a_dropped_connection_and_refers(
 
     expect(page.locator("h1 .priority")).to_have_text("crítica")
     expect(page.locator(".reasons")).to_contain_text("embarazo de alto riesgo, 7 meses → crítica")
-    assert page.evaluate(f"localStorage.getItem('screening-CL-{person}')") is None
+    assert page.evaluate(f"localStorage.getItem('screening-CL-oim-{person}')") is None
 
     page.get_by_label("Albergue o punto de atención").select_option(
         label="Punto de atención humanitaria Chacalluta (CL)"

@@ -44,6 +44,14 @@ def _valid_id(value: int) -> bool:
     return 1 <= value <= MAX_ID
 
 
+def _number(text: str) -> int | None:
+    """A whole number typed in a form (ASCII digits only), or None."""
+    text = text.strip()
+    if not text or len(text) > 9 or not text.isascii() or not text.isdigit():
+        return None
+    return int(text)
+
+
 @router.get("/humanitarian", response_class=HTMLResponse)
 def queue_page(
     request: Request,
@@ -90,8 +98,8 @@ def screening_form(
 ) -> Response:
     if scope is None:
         return to_login(request)
-    if not _valid_id(person_id):
-        return not_found(request, scope, settings)
+    if not _valid_id(person_id) or not scope.sees_protection:
+        return not_found(request, scope, settings)  # the form is for those who read its answers
     try:
         person = humanitarian.person_of(session, person_id)
     except NotFound:
@@ -124,7 +132,7 @@ def screen(
     """Consent first; with it, the screening (refused: a record that it was not done)."""
     if scope is None:
         return to_login(request)
-    if not _valid_id(person_id):
+    if not _valid_id(person_id) or not scope.sees_protection:
         return not_found(request, scope, settings)
     form = {
         "given": given, "explained": explained, "language": language,
@@ -149,14 +157,14 @@ def screen(
         if given == "yes":
             details: dict[str, Any] = {flag: flag in form["flags"] for flag in FLAGS}
             details |= {
-                "pregnancy_months": int(pregnancy_months) if pregnancy_months.isdigit() else None,
+                "pregnancy_months": _number(pregnancy_months),
                 "child_status": child_status or None,
                 "illness": illness or None,
                 "notes": notes,
             }
             data = ScreeningCreate(
                 consent_id=consent.id,
-                age_estimate=int(age_estimate) if age_estimate.isdigit() else None,
+                age_estimate=_number(age_estimate),
                 details=details,
             )
         else:
@@ -202,7 +210,7 @@ def refer(
     try:
         data = ReferralCreate.model_validate(
             {
-                "facility_id": int(facility_id) if facility_id.isdigit() else 0,
+                "facility_id": _number(facility_id) or 0,
                 "service": service,
                 "bed_category": bed_category or None,
                 "note": note,

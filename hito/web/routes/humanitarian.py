@@ -206,10 +206,13 @@ def load_rules(
         sha256=report.sha256,
         loaded=report.loaded,
         open_cases=report.open_cases,
+        # Which cases change says something of their details: only to those who may read them.
         changes=[
             RuleChange(case_id=c.case_id, previous=c.previous, priority=c.priority)
             for c in report.changes[:1000]
-        ],
+        ]
+        if scope.sees_protection
+        else [],
         changed=len(report.changes),
         seconds=round(report.seconds, 3),
     )
