@@ -112,7 +112,7 @@ def fill(database_url: str, count: int) -> int:
                               "latest_screening_id": i, "opened_at": at,
                               "created_at": now, "updated_at": now})  # fmt: skip
                 screenings.append({"id": i, "uid": new_uid(), **shared, "case_id": i,
-                                   "person_id": i, "screened": True, "not_screened_note": "",
+                                   "person_id": i, "screened": True,
                                    "age_years": facts.pop("age"), "age_uncertainty_years": 0,
                                    "screened_at": at, "source": "screening",
                                    "created_at": now, "updated_at": now})  # fmt: skip

@@ -192,7 +192,6 @@ class Screening(SharedRecord, Base):
     not_screened_reason: Mapped[NotScreenedReason | None] = mapped_column(
         str_enum(NotScreenedReason, "not_screened_reason")
     )
-    not_screened_note: Mapped[str] = mapped_column(String(500), default="")
     # Age is not a detail: every role sees the age group.
     age_years: Mapped[int | None] = mapped_column(SmallInteger)
     age_uncertainty_years: Mapped[int | None] = mapped_column(SmallInteger)  # 0: from birth date
@@ -407,7 +406,6 @@ class Referral(SharedRecord, Base):
     referred_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     referred_by: Mapped[str] = mapped_column(String(100))
     answered_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
-    answer_reason: Mapped[str | None] = mapped_column(String(1000))
     escalated_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     bed_category: Mapped[BedCategory | None] = mapped_column(str_enum(BedCategory, "bed_category"))
     bed_held_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
@@ -428,6 +426,7 @@ class ReferralContent(ProtectedDetail, Base):
     )
     shared: Mapped[str] = mapped_column(Text)  # JSON
     note: Mapped[str] = mapped_column(String(1000), default="")  # the referrer's, may be sensitive
+    answer_reason: Mapped[str | None] = mapped_column(String(1000))  # the service's, likewise
 
 
 class ReferralAnswer(SharedRecord, Base):

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from hito import audit
 from hito.auth.scope import Scope
+from hito.auth.scoping import unscoped
 from hito.db import utcnow
 from hito.exc import Conflict, Forbidden, InvalidInput, NotFound
 from hito.humanitarian.models import (
@@ -267,7 +268,12 @@ def apply_answer(
         raise Conflict(f"a {referral.state.value} referral cannot be {target.value}")
     referral.state = target
     referral.answered_at = now
-    referral.answer_reason = reason or None
+    with unscoped(session):  # the referral's own content row, whoever applies the answer
+        content = session.scalar(
+            select(ReferralContent).where(ReferralContent.referral_id == referral.id)
+        )
+    if content is not None:
+        content.answer_reason = reason or None
     if target in (ReferralState.declined, ReferralState.completed) and referral.bed_category:
         referral.bed_released_at = referral.bed_released_at or now
     audit.record(
@@ -340,7 +346,7 @@ def referral_public(
         referred_at=referral.referred_at,
         referred_by=referral.referred_by,
         answered_at=referral.answered_at,
-        answer_reason=referral.answer_reason,
+        answer_reason=content.answer_reason if content is not None else None,
         escalated_at=referral.escalated_at,
         bed_category=referral.bed_category,
         bed_held_until=referral.bed_held_until,

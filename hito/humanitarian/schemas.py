@@ -152,7 +152,6 @@ class ScreeningPublic(BaseModel):
     consent_id: int | None
     screened: bool
     not_screened_reason: NotScreenedReason | None
-    not_screened_note: str
     age_years: int | None
     age_uncertainty_years: int | None
     age_group: AgeGroup

@@ -219,7 +219,6 @@ def record_screening(
         consent_id=consent.id,
         screened=data.screened,
         not_screened_reason=data.not_screened_reason,
-        not_screened_note=data.not_screened_note,
         age_years=age,
         age_uncertainty_years=uncertainty,
         screened_at=now,
@@ -227,6 +226,8 @@ def record_screening(
     )
     if data.details is not None:
         screening.detail = ScreeningDetail(**data.details.model_dump())
+    elif data.not_screened_note:  # why not may say something of their health: a detail too
+        screening.detail = ScreeningDetail(notes=data.not_screened_note)
     session.add(screening)
     session.flush()
     if data.screened:
@@ -262,9 +263,10 @@ def mark_not_screened(
         person_id=person.id,
         screened=False,
         not_screened_reason=data.reason,
-        not_screened_note=data.note,
         recorded_by_id=scope.user_id,
     )
+    if data.note:  # why not may say something of their health: a detail, hidden as such
+        screening.detail = ScreeningDetail(notes=data.note)
     session.add(screening)
     session.flush()
     audit.record(

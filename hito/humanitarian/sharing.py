@@ -64,7 +64,7 @@ class ReferralRecords(RecordType):
         "referred_at": WireField(),
         "referred_by": WireField(blank=""),
         "answered_at": WireField(),
-        "answer_reason": WireField(),
+        "answer_reason": WireField(protection=True),
         "bed_category": WireField(),
         "bed_held_until": WireField(),
         "shared": WireField(protection=True, blank={}),
@@ -98,7 +98,7 @@ class ReferralRecords(RecordType):
                     "referred_at": iso(r.referred_at),
                     "referred_by": r.referred_by,
                     "answered_at": iso(r.answered_at),
-                    "answer_reason": r.answer_reason,
+                    "answer_reason": content.answer_reason if content else None,
                     "bed_category": r.bed_category.value if r.bed_category else None,
                     "bed_held_until": iso(r.bed_held_until),
                     "shared": json.loads(content.shared) if content else {},
@@ -123,7 +123,6 @@ class ReferralRecords(RecordType):
             "referred_at": record["referred_at"],
             "referred_by": record.get("referred_by") or "",
             "answered_at": record.get("answered_at"),
-            "answer_reason": record.get("answer_reason"),
             "escalated_at": None,
             "bed_category": record.get("bed_category"),
             "bed_held_until": record.get("bed_held_until"),
@@ -146,6 +145,7 @@ class ReferralRecords(RecordType):
                         referral_id=ids[uid],
                         shared=json.dumps(record.get("shared") or {}, ensure_ascii=False),
                         note=record.get("note") or "",
+                        answer_reason=record.get("answer_reason"),
                     )
                 )
         session.flush()
@@ -167,7 +167,7 @@ class ReferralAnswerRecords(RecordType):
     fields = {
         "referral": WireField(),
         "action": WireField(),
-        "reason": WireField(blank=""),
+        "reason": WireField(blank="", protection=True),
         "answered_by": WireField(blank=""),
         "answered_at": WireField(),
     }

@@ -81,7 +81,6 @@ def screening_public(screening: Screening, scope: Scope) -> ScreeningPublic:
         consent_id=screening.consent_id,
         screened=screening.screened,
         not_screened_reason=screening.not_screened_reason,
-        not_screened_note=screening.not_screened_note,
         age_years=screening.age_years,
         age_uncertainty_years=screening.age_uncertainty_years,
         age_group=age_group(screening.age_years),

@@ -175,6 +175,10 @@ def test_everybody_in_a_group_is_screened_or_marked_not_screened(login: Login) -
     assert marked.status_code == 201, marked.text
     unscreened = oim.get(f"/api/v1/humanitarian/groups/{gid}/unscreened").json()["unscreened"]
     assert unscreened == [members[2]]
+    # Why somebody was not screened may say something of them: a detail, hidden as such.
+    case_url = f"/api/v1/humanitarian/cases/{marked.json()['case_id']}"
+    assert "se fue al terminal" in oim.get(case_url).text
+    assert "se fue al terminal" not in login("cl.operator").get(case_url).text
     grouped = oim.get("/api/v1/humanitarian/queue", params={"group_id": gid}).json()["items"]
     assert {c["person_id"] for c in grouped} == {members[0], members[1]}
 
