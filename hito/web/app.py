@@ -29,11 +29,13 @@ from hito.web.routes import (
     auth,
     events,
     exchange,
+    family_unity,
     humanitarian,
     identity,
     node,
     people,
     places,
+    referrals,
     requests,
 )
 
@@ -133,6 +135,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         annotation,
         requests,
         humanitarian,
+        family_unity,
+        referrals,
         node,
     ):
         app.include_router(module.router, prefix=API)

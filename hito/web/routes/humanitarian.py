@@ -2,46 +2,33 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from hito import humanitarian
 from hito.db import utcnow
-from hito.fields import MAX_ID
-from hito.humanitarian import family, referrals, shelters
-from hito.humanitarian.models import AlertState, Priority, ReferralState
-from hito.humanitarian.referrals import DEADLINE_HOURS
+from hito.humanitarian import family
 from hito.humanitarian.rulebook import stored_versions
 from hito.humanitarian.rules import RuleSetDocument
 from hito.humanitarian.schemas import (
-    AlertResolution,
-    BedCountPublic,
-    BedUpdate,
     CaseDetail,
     CasePage,
     CasePublic,
     ConsentCreate,
     ConsentPublic,
-    MovementCreate,
-    MovementPublic,
     NotScreened,
     QueueFilters,
-    ReferralAnswer,
-    ReferralCreate,
-    ReferralPublic,
     RuleChange,
     RuleSetReport,
     ScreeningCreate,
     ScreeningPublic,
-    SeparationAlertPublic,
-    ShelterPublic,
     TraceCandidate,
 )
 from hito.humanitarian.views import case_public, sector_codes
 from hito.text import Text
-from hito.web.deps import CurrentScope, PathId, SessionDep, SettingsDep
+from hito.web.deps import CurrentScope, PathId, SessionDep
 from hito.web.problems import documented
 
 router = APIRouter(prefix="/humanitarian", tags=["humanitarian plan"])
@@ -216,160 +203,3 @@ def load_rules(
         changed=len(report.changes),
         seconds=round(report.seconds, 3),
     )
-
-
-@router.post(
-    "/movements",
-    response_model=MovementPublic,
-    status_code=201,
-    responses=documented(400, 401, 403, 404, 413, 422),
-)
-def plan_movement(data: MovementCreate, scope: CurrentScope, session: SessionDep) -> MovementPublic:
-    """Plan a transfer, referral, detention, removal or relocation. If it would split a family
-    or travel group, a separation alert is raised now, before anything happens, and the
-    movement cannot be carried out until the alert is resolved with a reason."""
-    movement = family.plan_movement(session, scope=scope, data=data)
-    return family.movement_public(session, movement)
-
-
-@router.post(
-    "/movements/{movement_id:int}/carry-out",
-    response_model=MovementPublic,
-    responses=documented(401, 403, 404, 409, 422),
-)
-def carry_out(movement_id: PathId, scope: CurrentScope, session: SessionDep) -> MovementPublic:
-    """Record that the movement was carried out: refused while a separation alert is open."""
-    movement = family.carry_out(session, scope=scope, movement_id=movement_id)
-    return family.movement_public(session, movement)
-
-
-@router.post(
-    "/movements/{movement_id:int}/cancel",
-    response_model=MovementPublic,
-    responses=documented(401, 403, 404, 409, 422),
-)
-def cancel(movement_id: PathId, scope: CurrentScope, session: SessionDep) -> MovementPublic:
-    movement = family.cancel_movement(session, scope=scope, movement_id=movement_id)
-    return family.movement_public(session, movement)
-
-
-@router.get(
-    "/separation-alerts",
-    response_model=list[SeparationAlertPublic],
-    responses=documented(401, 403, 422),
-)
-def separation_alerts(
-    scope: CurrentScope,
-    session: SessionDep,
-    state: Annotated[AlertState | None, Query(description="open or resolved")] = None,
-) -> list[SeparationAlertPublic]:
-    """Separation alerts, newest first: supervisors, caseworkers and humanitarian staff."""
-    return family.list_alerts(session, scope=scope, state=state)
-
-
-@router.post(
-    "/separation-alerts/{alert_id:int}/resolve",
-    response_model=SeparationAlertPublic,
-    responses=documented(400, 401, 403, 404, 409, 413, 422),
-)
-def resolve_alert(
-    alert_id: PathId, data: AlertResolution, scope: CurrentScope, session: SessionDep
-) -> SeparationAlertPublic:
-    """Resolve a separation alert with its outcome and the reason."""
-    alert = family.resolve_alert(session, scope=scope, alert_id=alert_id, data=data)
-    return family.alert_public(alert)
-
-
-@router.get("/shelters", response_model=list[ShelterPublic], responses=documented(401))
-def shelter_board(scope: CurrentScope, session: SessionDep) -> list[ShelterPublic]:
-    """Every shelter you may see, on both sides: beds by category, held for referrals, and
-    free tonight ("camas libres esta noche")."""
-    return shelters.board(session, scope=scope)
-
-
-@router.post(
-    "/shelters/{facility_id:int}/beds",
-    response_model=BedCountPublic,
-    status_code=201,
-    responses=documented(400, 401, 403, 404, 413, 422),
-)
-def record_beds(
-    facility_id: PathId, data: BedUpdate, scope: CurrentScope, session: SessionDep
-) -> BedCountPublic:
-    """A new count of one category of beds of a shelter of this node (kept in its history)."""
-    count = shelters.record_beds(session, scope=scope, facility_id=facility_id, data=data)
-    return BedCountPublic(
-        category=count.category,
-        capacity=count.capacity,
-        occupied=count.occupied,
-        counted_at=count.counted_at,
-        counted_by=count.counted_by,
-    )
-
-
-@router.get(
-    "/shelters/{facility_id:int}/beds",
-    response_model=list[BedCountPublic],
-    responses=documented(401, 404, 422),
-)
-def bed_history(
-    facility_id: PathId, scope: CurrentScope, session: SessionDep
-) -> list[BedCountPublic]:
-    """The shelter's counts, newest first."""
-    return shelters.bed_history(session, scope=scope, facility_id=facility_id)
-
-
-@router.post(
-    "/cases/{case_id:int}/referrals",
-    response_model=ReferralPublic,
-    status_code=201,
-    responses=documented(400, 401, 403, 404, 409, 413, 422),
-)
-def refer(
-    case_id: PathId,
-    data: ReferralCreate,
-    scope: CurrentScope,
-    session: SessionDep,
-    settings: SettingsDep,
-) -> ReferralPublic:
-    """Refer a case to a service, on either side of the border, under the person's consent:
-    it carries only the parts of the case they agreed to share, and may hold a bed."""
-    deadlines = {Priority(k): v for k, v in settings.referral_deadline_hours.items()}
-    referral = referrals.refer(
-        session, scope=scope, case_id=case_id, data=data, deadlines={**DEADLINE_HOURS, **deadlines}
-    )
-    return referrals.referral_public(referral, scope)
-
-
-@router.get("/referrals", response_model=list[ReferralPublic], responses=documented(401, 422))
-def list_referrals(
-    scope: CurrentScope,
-    session: SessionDep,
-    state: Annotated[ReferralState | None, Query()] = None,
-    case_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
-    overdue: Annotated[bool, Query(description="Only those past their deadline")] = False,
-) -> list[ReferralPublic]:
-    """Referrals by deadline, the most pressing first; overdue ones are flagged."""
-    return referrals.list_referrals(
-        session, scope=scope, state=state, case_id=case_id, overdue=overdue
-    )
-
-
-@router.post(
-    "/referrals/{referral_id:int}/{action}",
-    response_model=ReferralPublic,
-    responses=documented(400, 401, 403, 404, 409, 413, 422),
-)
-def answer_referral(
-    referral_id: PathId,
-    action: Literal["accept", "decline", "complete"],
-    data: ReferralAnswer,
-    scope: CurrentScope,
-    session: SessionDep,
-) -> ReferralPublic:
-    """Accept, decline (with the reason) or complete a referral; a held bed is released when
-    it is declined or completed."""
-    referral = referrals.answer(
-        session, scope=scope, referral_id=referral_id, action=action, reason=data.reason
-    )
-    return referrals.referral_public(referral, scope)
