@@ -34,7 +34,7 @@ from hito.humanitarian.schemas import (
     TraceCandidate,
 )
 from hito.humanitarian.service import person_of
-from hito.people.models import Person
+from hito.people.models import Person, PersonGroup
 from hito.records import SharingLevel
 
 ADULT = 18
@@ -69,7 +69,9 @@ def alert_public(alert: SeparationAlert) -> SeparationAlertPublic:
     return SeparationAlertPublic(
         id=alert.id,
         uid=alert.uid,
+        origin_node=alert.origin_node,
         group_id=alert.group_id,
+        group_uid=alert.group_uid,
         movement_id=alert.movement_id,
         state=alert.state,
         moving=_ids(alert.moving),
@@ -129,13 +131,17 @@ def plan_movement(session: Session, *, scope: Scope, data: MovementCreate) -> Pl
             going = [m for m in members if m.id in moving_ids]
             ages = _ages(session, members)
 
+            group_uid = session.scalar(select(PersonGroup.uid).where(PersonGroup.id == group_id))
             alert = SeparationAlert(
                 origin_node=scope.node,
                 sharing_level=SharingLevel.humanitarian,
                 group_id=group_id,
+                group_uid=group_uid or "",
                 movement_id=movement.id,
                 moving=" ".join(str(m.id) for m in going),
                 staying=" ".join(str(m.id) for m in staying),
+                moving_uids=" ".join(m.uid for m in going),
+                staying_uids=" ".join(m.uid for m in staying),
                 children_separated=_child_alone(going, ages) or _child_alone(staying, ages),
             )
             session.add(alert)
@@ -284,6 +290,10 @@ def resolve_alert(
         raise NotFound(f"separation alert {alert_id} not found")
     if alert.state is AlertState.resolved:
         raise Conflict(f"separation alert {alert_id} is already resolved")
+    if alert.origin_node != scope.node:
+        raise Forbidden(
+            f"separation alert {alert_id} was raised by {alert.origin_node}: it is resolved there"
+        )
     _resolve(alert, scope, data.outcome, data.reason)
     audit.record(
         session,

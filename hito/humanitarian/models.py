@@ -309,7 +309,10 @@ class SeparationAlert(SharedRecord, Base):
     __table_args__ = (Index("ix_separation_alert_state", "state", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    group_id: Mapped[int] = mapped_column(ForeignKey("person_group.id", ondelete="CASCADE"))
+    # Local ids where the records are held here; global ids always (an alert received from the
+    # other side may name a group or encounters this node does not hold).
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("person_group.id", ondelete="SET NULL"))
+    group_uid: Mapped[str] = mapped_column(String(36))
     movement_id: Mapped[int | None] = mapped_column(
         ForeignKey("planned_movement.id", ondelete="CASCADE")
     )
@@ -318,6 +321,8 @@ class SeparationAlert(SharedRecord, Base):
     )
     moving: Mapped[str] = mapped_column(Text)  # encounter ids, space-separated
     staying: Mapped[str] = mapped_column(Text)
+    moving_uids: Mapped[str] = mapped_column(Text, default="")  # their global ids, likewise
+    staying_uids: Mapped[str] = mapped_column(Text, default="")
     children_separated: Mapped[bool] = mapped_column(Boolean, default=False)
     raised_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     outcome: Mapped[SeparationOutcome | None] = mapped_column(

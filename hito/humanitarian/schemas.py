@@ -250,7 +250,9 @@ class MovementCreate(BaseModel):
 class SeparationAlertPublic(BaseModel):
     id: int
     uid: str
-    group_id: int
+    origin_node: str = Field(description="The node that raised it (the other side's, if received)")
+    group_id: int | None = Field(description="None when this node does not hold the group")
+    group_uid: str
     movement_id: int | None
     state: AlertState
     moving: list[int]

@@ -23,13 +23,17 @@ from hito.exchange.registry import ApplyContext, RecordType, WireField, register
 from hito.exchange.wire import WireTime, iso, uids_of
 from hito.fields import GlobalId
 from hito.humanitarian.models import (
+    AlertState,
     BedCategory,
     Referral,
     ReferralAnswer,
     ReferralContent,
     ReferralState,
+    SeparationAlert,
+    SeparationOutcome,
     ServiceKind,
 )
+from hito.people.models import Person
 from hito.places.models import Facility
 from hito.text import Line, Text
 
@@ -235,5 +239,86 @@ class ReferralAnswerRecords(RecordType):
             session.flush()
 
 
+class SeparationAlertWire(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    group: GlobalId | None = None
+    moving: list[GlobalId] = Field(default_factory=list, max_length=200)
+    staying: list[GlobalId] = Field(default_factory=list, max_length=200)
+    children_separated: bool | None = None
+    state: AlertState | None = None
+    raised_at: WireTime | None = None
+    outcome: SeparationOutcome | None = None
+    resolved_at: WireTime | None = None
+
+
+class SeparationAlertRecords(RecordType):
+    """A separation alert, so that the other side's supervisors and caseworkers see it too:
+    global ids only (the encounters and the group), never a name; the resolution's text stays
+    with the node that resolved it."""
+
+    name = "separation_alert"
+    model = SeparationAlert
+    fields = {
+        "group": WireField(link="group", column="group_id"),
+        "moving": WireField(blank=[]),
+        "staying": WireField(blank=[]),
+        "children_separated": WireField(blank=False),
+        "state": WireField(),
+        "raised_at": WireField(),
+        "outcome": WireField(),
+        "resolved_at": WireField(),
+    }
+    structural = frozenset({"group", "moving", "staying", "state", "raised_at"})
+    wire = SeparationAlertWire
+
+    def to_wire(self, session: Any, records: Sequence[Any]) -> list[dict[str, Any]]:
+        return [
+            {
+                "group": a.group_uid,
+                "moving": a.moving_uids.split(),
+                "staying": a.staying_uids.split(),
+                "children_separated": a.children_separated,
+                "state": a.state.value,
+                "raised_at": iso(a.raised_at),
+                "outcome": a.outcome.value if a.outcome else None,
+                "resolved_at": iso(a.resolved_at),
+            }
+            for a in records
+        ]
+
+    def columns(self, record: dict[str, Any], context: ApplyContext, uid: str) -> dict[str, Any]:
+        session = context.session
+        group = context.link(
+            record_type=self.name, uid=uid, field_name="group", target_type="group",
+            target=record["group"],
+        )  # fmt: skip
+        with unscoped(session):
+            held = dict(
+                session.execute(
+                    select(Person.uid, Person.id).where(
+                        Person.uid.in_([*record.get("moving", []), *record.get("staying", [])])
+                    )
+                ).all()
+            )
+        return {
+            "group_id": group,
+            "group_uid": record["group"],
+            "movement_id": None,
+            "moving": " ".join(str(held[u]) for u in record.get("moving", []) if u in held),
+            "staying": " ".join(str(held[u]) for u in record.get("staying", []) if u in held),
+            "moving_uids": " ".join(record.get("moving", [])),
+            "staying_uids": " ".join(record.get("staying", [])),
+            "children_separated": bool(record.get("children_separated")),
+            "state": record["state"],
+            "raised_at": record["raised_at"],
+            "outcome": record.get("outcome"),
+            "resolution": None,
+            "resolved_at": record.get("resolved_at"),
+            "resolved_by": None,
+        }
+
+
 REFERRAL = register(ReferralRecords())
 REFERRAL_ANSWER = register(ReferralAnswerRecords())
+SEPARATION_ALERT = register(SeparationAlertRecords())

@@ -534,7 +534,8 @@ def upgrade() -> None:
     op.create_table(
         "separation_alert",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("group_id", sa.Integer(), nullable=False),
+        sa.Column("group_id", sa.Integer(), nullable=True),
+        sa.Column("group_uid", sa.String(length=36), nullable=False),
         sa.Column("movement_id", sa.Integer(), nullable=True),
         sa.Column(
             "state",
@@ -550,6 +551,8 @@ def upgrade() -> None:
         ),
         sa.Column("moving", sa.Text(), nullable=False),
         sa.Column("staying", sa.Text(), nullable=False),
+        sa.Column("moving_uids", sa.Text(), nullable=False),
+        sa.Column("staying_uids", sa.Text(), nullable=False),
         sa.Column("children_separated", sa.Boolean(), nullable=False),
         sa.Column("raised_at", hito.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column(
@@ -603,7 +606,7 @@ def upgrade() -> None:
             ["group_id"],
             ["person_group.id"],
             name=op.f("fk_separation_alert_group_id_person_group"),
-            ondelete="CASCADE",
+            ondelete="SET NULL",
         ),
         sa.ForeignKeyConstraint(
             ["movement_id"],

@@ -168,3 +168,42 @@ def test_a_kept_together_outcome_or_a_new_member_stops_the_old_plan(login: Login
                       relationship_to_group="child", protection=None)  # fmt: skip
     late = police.post(f"/api/v1/humanitarian/movements/{second['id']}/carry-out")
     assert late.status_code == 409 and str(newborn) in late.json()["detail"]
+
+
+def test_the_other_side_sees_the_alert_and_leaves_its_resolution_to_its_origin(
+    login: Login, sync: Any
+) -> None:
+    oim = login("cl.oim")
+    _, members = _family(oim)  # humanitarian: the family crosses to Peru's caseworkers
+    planned = (
+        login("cl.pdi")
+        .post(
+            "/api/v1/humanitarian/movements",
+            json={**PLAN, "kind": "removal", "person_ids": [members["padre"]]},
+        )
+        .json()
+    )
+    (alert,) = planned["separation_alerts"]
+    sync()
+    peru = login("pe.supervisor")
+    (received,) = peru.get("/api/v1/humanitarian/separation-alerts").json()
+    assert received["uid"] == alert["uid"] and received["origin_node"] == "CL"
+    assert received["state"] == "open" and received["resolution"] is None
+    # Peru's caseworkers hold the family: the encounters are named by Peru's own ids.
+    peru_oim = login("pe.oim")
+    (theirs,) = peru_oim.get("/api/v1/humanitarian/separation-alerts").json()
+    assert theirs["group_id"] is not None and len(theirs["moving"]) == 1
+    assert len(theirs["staying"]) == 2
+    refused = peru.post(
+        f"/api/v1/humanitarian/separation-alerts/{received['id']}/resolve",
+        json={"outcome": "kept_together", "reason": "no corresponde a Perú"},
+    )
+    assert refused.status_code == 403 and "resolved there" in refused.json()["detail"]
+    oim.post(
+        f"/api/v1/humanitarian/separation-alerts/{alert['id']}/resolve",
+        json={"outcome": "movement_cancelled", "reason": "la familia viaja junta mañana"},
+    )
+    sync()
+    (resolved,) = peru.get("/api/v1/humanitarian/separation-alerts").json()
+    assert resolved["state"] == "resolved" and resolved["outcome"] == "movement_cancelled"
+    assert resolved["resolution"] is None  # its text stays in Chile
