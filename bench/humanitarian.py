@@ -100,11 +100,13 @@ def fill(database_url: str, count: int) -> int:
                 decision = rules.decide(facts)
                 at = START + dt.timedelta(minutes=rng.randrange(30 * 24 * 60))
                 group = rng.randint(1, groups)
-                people.append({"id": i, "uid": new_uid(), **shared, "given_names": "Persona",
+                person_uid = new_uid()
+                people.append({"id": i, "uid": person_uid, **shared, "given_names": "Persona",
                                "sex": "female", "encountered_at": at, "reporting_agency_id": agency,
                                "group_id": group, "vulnerabilities": "", "protection_notes": "",
                                "created_at": now, "updated_at": now})  # fmt: skip
-                cases.append({"id": i, "uid": new_uid(), **shared, "status": "open", "person_id": i,
+                cases.append({"id": i, "uid": new_uid(), **shared, "status": "open",
+                              "person_id": i, "person_uid": person_uid,
                               "group_id": group, "sector_id": rng.choice(sectors),
                               "priority": decision.priority.value,
                               "priority_rank": decision.priority.rank,

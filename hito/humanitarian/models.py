@@ -100,7 +100,10 @@ class HumanitarianCase(SharedRecord, Base):
     status: Mapped[CaseStatus] = mapped_column(
         str_enum(CaseStatus, "case_status"), default=CaseStatus.open
     )
-    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))  # the latest encounter
+    # The latest encounter: its local id where it is held here, its global id always (a case
+    # received from the other side may be about an encounter this node does not hold).
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    person_uid: Mapped[str] = mapped_column(String(36), default="")
     group_id: Mapped[int | None] = mapped_column(ForeignKey("person_group.id", ondelete="SET NULL"))
     sector_id: Mapped[int | None] = mapped_column(ForeignKey("sector.id"))
     priority: Mapped[Priority] = mapped_column(str_enum(Priority, "priority"))

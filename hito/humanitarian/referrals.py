@@ -119,6 +119,8 @@ def refer(
         raise Forbidden("referrals are made by caseworkers and humanitarian agencies")
     now = now or utcnow()
     case = case_of(session, case_id)
+    if case.origin_node != scope.node:
+        raise Forbidden(f"case {case_id} is {case.origin_node}'s: its referrals are made there")
     if case.status is not CaseStatus.open:
         raise Conflict(f"case {case_id} is closed")
     facility = facility_of(session, data.facility_id)

@@ -191,6 +191,38 @@ def _write(session: Session, changes: list[Redecision], version: int) -> None:
     )
 
 
+def _publish_open_cases(session: Session, *, node: str, chunk: int = 2000) -> None:
+    """The bulk writes above bypass the ORM: send every re-decided case's new version to the
+    peers the agreement lets it go to (nothing to do without a peer)."""
+    from hito.exchange.outbox import peer_codes, publish
+    from hito.exchange.registry import registry
+
+    if not peer_codes(session):
+        return
+    record_type = registry()["humanitarian_case"]
+    session.expire_all()
+    last = 0
+    with unscoped(session):
+        while True:
+            cases = list(
+                session.scalars(
+                    select(HumanitarianCase)
+                    .where(
+                        HumanitarianCase.id > last,
+                        HumanitarianCase.origin_node == node,
+                        HumanitarianCase.status == CaseStatus.open,
+                        HumanitarianCase.latest_screening_id.is_not(None),
+                    )
+                    .order_by(HumanitarianCase.id)
+                    .limit(chunk)
+                )
+            )
+            if not cases:
+                return
+            publish(session, record_type, cases, node=node)
+            last = cases[-1].id
+
+
 @dataclass
 class LoadReport:
     version: int
@@ -244,6 +276,7 @@ def load(
             )
             .values(rule_set_version=document.version, version=table.c.version + 1)
         )
+        _publish_open_cases(session, node=scope.node)
         audit.record(
             session,
             scope=scope,

@@ -165,7 +165,8 @@ class CasePublic(BaseModel):
     uid: str
     origin_node: str
     status: CaseStatus
-    person_id: int
+    person_id: int | None = Field(description="None when this node does not hold the encounter")
+    person_uid: str
     group_id: int | None
     sector: str | None
     priority: Priority

@@ -101,6 +101,7 @@ def open_case_for(session: Session, *, scope: Scope, person: Person) -> Humanita
         case = case_of(session, case_id)
         if person.encountered_at >= _encountered_at(session, case.person_id):
             case.person_id = person.id  # the case shows where the person was seen last
+            case.person_uid = person.uid
             case.group_id = person.group_id
             case.sector_id = _sector_of(session, person)
         return case
@@ -112,6 +113,7 @@ def open_case_for(session: Session, *, scope: Scope, person: Person) -> Humanita
         origin_node=scope.node,
         sharing_level=SharingLevel.humanitarian,
         person_id=person.id,
+        person_uid=person.uid,
         group_id=person.group_id,
         sector_id=_sector_of(session, person),
         priority=decision.priority,
@@ -126,7 +128,7 @@ def open_case_for(session: Session, *, scope: Scope, person: Person) -> Humanita
     return case
 
 
-def _encountered_at(session: Session, person_id: int) -> dt.datetime:
+def _encountered_at(session: Session, person_id: int | None) -> dt.datetime:
     value = session.scalar(select(Person.encountered_at).where(Person.id == person_id))
     return value or dt.datetime.min.replace(tzinfo=dt.UTC)
 
@@ -327,9 +329,15 @@ def apply_decision(
     return changed
 
 
+def _own(case: HumanitarianCase, scope: Scope) -> None:
+    if case.origin_node != scope.node:
+        raise Forbidden(f"case {case.id} is {case.origin_node}'s: it is followed there")
+
+
 def close_case(session: Session, *, scope: Scope, case_id: int, reason: str) -> HumanitarianCase:
     scope.require("write")
     case = case_of(session, case_id)
+    _own(case, scope)
     if case.status is CaseStatus.closed:
         raise Conflict(f"case {case_id} is already closed")
     case.status = CaseStatus.closed
@@ -349,6 +357,7 @@ def close_case(session: Session, *, scope: Scope, case_id: int, reason: str) -> 
 def reopen_case(session: Session, *, scope: Scope, case_id: int, reason: str) -> HumanitarianCase:
     scope.require("write")
     case = case_of(session, case_id)
+    _own(case, scope)
     if case.status is CaseStatus.open:
         raise Conflict(f"case {case_id} is open")
     if case.closure_reason and case.closure_reason.startswith("merged into"):

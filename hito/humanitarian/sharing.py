@@ -25,6 +25,12 @@ from hito.fields import GlobalId
 from hito.humanitarian.models import (
     AlertState,
     BedCategory,
+    CaseNeed,
+    CaseReasons,
+    CaseStatus,
+    HumanitarianCase,
+    Need,
+    Priority,
     Referral,
     ReferralAnswer,
     ReferralContent,
@@ -33,8 +39,8 @@ from hito.humanitarian.models import (
     SeparationOutcome,
     ServiceKind,
 )
-from hito.people.models import Person
-from hito.places.models import Facility
+from hito.people.models import Person, PersonGroup
+from hito.places.models import Facility, Sector
 from hito.text import Line, Text
 
 
@@ -319,6 +325,131 @@ class SeparationAlertRecords(RecordType):
         }
 
 
+class CaseWire(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    person: GlobalId | None = None
+    group: GlobalId | None = None
+    sector: Line | None = Field(None, max_length=32)
+    status: CaseStatus | None = None
+    priority: Priority | None = None
+    needs: list[Need] = Field(default_factory=list, max_length=len(Need))
+    vulnerable: bool | None = None
+    opened_at: WireTime | None = None
+    closed_at: WireTime | None = None
+    closure_reason: Text | None = Field(None, max_length=500)
+    reasons: list[dict[str, str]] = Field(default_factory=list, max_length=100)
+    rule_set_version: int | None = Field(None, ge=1, le=1_000_000)
+
+
+class CaseRecords(RecordType):
+    """A case follows the person across the line: the other side's caseworkers see its
+    priority, needs and (a protection detail) the reasons, and can pick it up there."""
+
+    name = "humanitarian_case"
+    model = HumanitarianCase
+    fields = {
+        "person": WireField(link="person", column="person_id"),
+        "group": WireField(link="group", column="group_id"),
+        "sector": WireField(),
+        "status": WireField(),
+        "priority": WireField(),
+        "needs": WireField(blank=[]),
+        "vulnerable": WireField(blank=False),
+        "opened_at": WireField(),
+        "closed_at": WireField(),
+        "closure_reason": WireField(protection=True),
+        "reasons": WireField(protection=True, blank=[]),
+        "rule_set_version": WireField(),
+    }
+    structural = frozenset({"person", "status", "priority", "opened_at"})
+    wire = CaseWire
+
+    def to_wire(self, session: Any, records: Sequence[Any]) -> list[dict[str, Any]]:
+        groups = uids_of(session, PersonGroup, (c.group_id for c in records))
+        sectors = dict(session.execute(select(Sector.id, Sector.code)).all())
+        ids = [c.id for c in records]
+        with unscoped(session):  # the agreement, not the flushing user, decides what goes
+            reasons = dict(
+                session.execute(
+                    select(CaseReasons.case_id, CaseReasons.reasons).where(
+                        CaseReasons.case_id.in_(ids)
+                    )
+                ).all()
+            )
+            needs: dict[int, list[str]] = {}
+            for case_id, need in session.execute(
+                select(CaseNeed.case_id, CaseNeed.need).where(CaseNeed.case_id.in_(ids))
+            ):
+                needs.setdefault(case_id, []).append(Need(need).value)
+        return [
+            {
+                "person": c.person_uid or None,
+                "group": groups.get(c.group_id),
+                "sector": sectors.get(c.sector_id),
+                "status": c.status.value,
+                "priority": c.priority.value,
+                "needs": sorted(needs.get(c.id, [])),
+                "vulnerable": c.vulnerable,
+                "opened_at": iso(c.opened_at),
+                "closed_at": iso(c.closed_at),
+                "closure_reason": c.closure_reason,
+                "reasons": json.loads(reasons.get(c.id) or "[]"),
+                "rule_set_version": c.rule_set_version,
+            }
+            for c in records
+        ]
+
+    def columns(self, record: dict[str, Any], context: ApplyContext, uid: str) -> dict[str, Any]:
+        link = context.link
+        sector = None
+        if record.get("sector"):
+            sector = context.session.scalar(
+                select(Sector.id).where(Sector.code == record["sector"])
+            )
+        return {
+            "person_id": link(record_type=self.name, uid=uid, field_name="person",
+                              target_type="person", target=record["person"]),
+            "person_uid": record["person"],
+            "group_id": link(record_type=self.name, uid=uid, field_name="group",
+                             target_type="group", target=record.get("group")),
+            "sector_id": sector,
+            "status": record["status"],
+            "priority": record["priority"],
+            "priority_rank": Priority(record["priority"]).rank,
+            "vulnerable": bool(record.get("vulnerable")),
+            "rule_set_version": record.get("rule_set_version"),
+            "latest_screening_id": None,
+            "opened_at": record["opened_at"],
+            "closed_at": record.get("closed_at"),
+            "closure_reason": record.get("closure_reason"),
+            "opened_by_id": None,
+        }  # fmt: skip
+
+    def after_store(self, context: ApplyContext, uids: set[str]) -> None:
+        """The needs, and the reasons (a protection detail here as there)."""
+        session = context.session
+        ids = context.local_ids(self.name, uids)
+        if not ids:
+            return
+        local = list(ids.values())
+        session.execute(delete(CaseNeed).where(CaseNeed.case_id.in_(local)))
+        session.execute(delete(CaseReasons).where(CaseReasons.case_id.in_(local)))
+        for uid, record in context.records(self.name, uids):
+            if uid not in ids:
+                continue
+            for need in sorted(set(record.get("needs") or [])):
+                session.add(CaseNeed(case_id=ids[uid], need=Need(need)))
+            session.add(
+                CaseReasons(
+                    case_id=ids[uid],
+                    reasons=json.dumps(record.get("reasons") or [], ensure_ascii=False),
+                )
+            )
+        session.flush()
+
+
+CASE = register(CaseRecords())
 REFERRAL = register(ReferralRecords())
 REFERRAL_ANSWER = register(ReferralAnswerRecords())
 SEPARATION_ALERT = register(SeparationAlertRecords())

@@ -56,6 +56,7 @@ def case_public(
         origin_node=case.origin_node,
         status=case.status,
         person_id=case.person_id,
+        person_uid=case.person_uid,
         group_id=case.group_id,
         sector=sectors.get(case.sector_id) if case.sector_id else None,
         priority=case.priority,

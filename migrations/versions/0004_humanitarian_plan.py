@@ -55,7 +55,8 @@ def upgrade() -> None:
             ),
             nullable=False,
         ),
-        sa.Column("person_id", sa.Integer(), nullable=False),
+        sa.Column("person_id", sa.Integer(), nullable=True),
+        sa.Column("person_uid", sa.String(length=36), nullable=False),
         sa.Column("group_id", sa.Integer(), nullable=True),
         sa.Column("sector_id", sa.Integer(), nullable=True),
         sa.Column(
@@ -123,7 +124,10 @@ def upgrade() -> None:
             name=op.f("fk_humanitarian_case_opened_by_id_user_account"),
         ),
         sa.ForeignKeyConstraint(
-            ["person_id"], ["person.id"], name=op.f("fk_humanitarian_case_person_id_person")
+            ["person_id"],
+            ["person.id"],
+            name=op.f("fk_humanitarian_case_person_id_person"),
+            ondelete="SET NULL",
         ),
         sa.ForeignKeyConstraint(
             ["sector_id"], ["sector.id"], name=op.f("fk_humanitarian_case_sector_id_sector")
@@ -875,6 +879,7 @@ def _screenings_from_encounter_words() -> None:
     person = _table(
         "person",
         "id",
+        "uid",
         "origin_node",
         "group_id",
         "event_id",
@@ -902,6 +907,7 @@ def _screenings_from_encounter_words() -> None:
         *shared,
         "status",
         "person_id",
+        "person_uid",
         "group_id",
         "sector_id",
         "priority",
@@ -951,6 +957,7 @@ def _screenings_from_encounter_words() -> None:
                 **common,
                 status="open",
                 person_id=row["id"],
+                person_uid=row["uid"],
                 group_id=row["group_id"],
                 sector_id=row["sector_id"],
                 priority=decision.priority.value,

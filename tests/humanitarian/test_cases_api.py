@@ -257,3 +257,33 @@ def test_a_closed_case_leaves_the_queue_and_can_be_reopened(login: Login) -> Non
     )
     assert reopened.status_code == 200 and reopened.json()["priority"] == "high"
     assert [c["id"] for c in oim.get("/api/v1/humanitarian/queue").json()["items"]] == [case_id]
+
+
+def test_a_case_follows_the_person_across_the_line(login: Login, sync: Callable[[], int]) -> None:
+    oim = login("cl.oim")
+    person = _person(oim, sharing_level="humanitarian", protection=None)
+    case_id = _screen(oim, person, {"illness": "cancer", "treatment_interrupted": True})["case_id"]
+    sync()
+    peru = login("pe.oim")
+    received = peru.get("/api/v1/humanitarian/queue", params={"side": "CL"}).json()["items"]
+    (case,) = received
+    assert case["origin_node"] == "CL" and case["priority"] == "high"
+    assert case["needs"] == ["medical"] and case["person_id"] is not None  # the encounter too
+    assert case["reasons"][0]["es"] == "cáncer, tratamiento interrumpido → alta"
+    assert login("pe.supervisor").get("/api/v1/humanitarian/queue").json()["items"] == []
+    closed = peru.post(f"/api/v1/humanitarian/cases/{case['id']}/close", json={"reason": "x" * 5})
+    assert closed.status_code == 403 and "followed there" in closed.json()["detail"]
+    # A new version of the rules in Chile re-decides the case; Peru sees the new priority.
+    import yaml
+
+    from hito.humanitarian.rules import default_rules_text
+
+    document = yaml.safe_load(default_rules_text())
+    document["version"] = 2
+    next(r for r in document["rules"] if r["code"] == "cancer_interrupted")["priority"] = "critical"
+    loaded = login("cl.admin").post("/api/v1/humanitarian/rules", json=document)
+    assert loaded.status_code == 200 and loaded.json()["changed"] == 1
+    sync()
+    (again,) = peru.get("/api/v1/humanitarian/queue", params={"side": "CL"}).json()["items"]
+    assert again["priority"] == "critical" and again["rule_set_version"] == 2
+    assert oim.get(f"/api/v1/humanitarian/cases/{case_id}").json()["priority"] == "critical"
