@@ -72,6 +72,13 @@ class Settings(BaseSettings):
         description="Hours a referral may wait for an answer, by the case's priority; past "
         'them it is overdue and escalated. JSON, e.g. {"critical": 12}.',
     )
+    follow_up_interval: float = Field(
+        300.0,
+        gt=0,
+        le=86400,
+        description="Seconds between two rounds of humanitarian follow-up in `hito serve` "
+        "(overdue referrals escalated, expired bed holds released).",
+    )
     checkpoint_interval: float = Field(
         60.0, gt=0, description="Seconds between two signed audit checkpoints sent to peers."
     )

@@ -172,3 +172,14 @@ def export(
         count = write(rows, handle, fmt=fmt)
     partial.replace(out)  # never a half-written file under the final name
     say(f"{count} rows written to {out} (cells under 5 people left empty)")
+
+
+@humanitarian_app.command("escalate")
+def escalate() -> None:
+    """Escalate referrals past their deadline and release expired bed holds now (`hito serve`
+    does it every HITO_FOLLOW_UP_INTERVAL seconds)."""
+    from hito.humanitarian.follow_up import follow_up
+
+    node = settings()
+    escalated = follow_up(sessions(node), node=node.node)
+    typer.echo(f"{len(escalated)} referral(s) escalated")

@@ -320,13 +320,24 @@ def link_persons() -> None:
     """Train the linkage model on this node's person encounters, group them into identities
     and queue the uncertain pairs for review (reviewers' decisions are kept)."""
     from hito.auth import unrestricted
+    from hito.humanitarian import follow_identities, linkage_disagreements
     from hito.identity import link_persons as run
 
     node = settings()
     with sessions(node)() as session:
-        summary = run(session, scope=unrestricted(node.node), progress=lambda s: say(f"{s}…"))
+        scope = unrestricted(node.node)
+        summary = run(session, scope=scope, progress=lambda s: say(f"{s}…"))
+        # Humanitarian cases follow the identities found: merged where one person had two,
+        # and recorded where the run no longer agrees that a case is one person.
+        merges = follow_identities(session, scope=scope)
+        disagreements = linkage_disagreements(session, scope=scope)
         session.commit()
     typer.echo(
         f"model {summary['model_id']}: {summary['persons']:,} encounters → "
         f"{summary['identities']:,} identities; {summary['queued_for_review']:,} pairs to review"
     )
+    if merges or disagreements:
+        typer.echo(
+            f"humanitarian cases: {len(merges)} merged, {len(disagreements)} the run would "
+            "split (kept whole, recorded for a caseworker)"
+        )

@@ -95,6 +95,9 @@ def finish_demo(session: Session, *, settings: Settings) -> dict[str, int]:
                         note="Parte del grupo regresó a Arica; se mantienen 70 personas.",
                     ),
                 )
+        from hito.humanitarian import follow_identities
         from hito.identity import link_persons
 
-        return link_persons(session, scope=unrestricted(settings.node))
+        summary = link_persons(session, scope=unrestricted(settings.node))
+        follow_identities(session, scope=unrestricted(settings.node))
+        return summary

@@ -1,7 +1,12 @@
 """The humanitarian plan for extremely vulnerable people: consent, screening, explained
 priorities kept as data, and the caseworker's queue."""
 
-from hito.humanitarian.identities import Merge, follow_identities
+from hito.humanitarian.identities import (
+    Disagreement,
+    Merge,
+    follow_identities,
+    linkage_disagreements,
+)
 from hito.humanitarian.models import (
     CaseStatus,
     ChildStatus,
@@ -35,6 +40,7 @@ __all__ = [
     "HumanitarianCase",
     "Illness",
     "LoadReport",
+    "Disagreement",
     "Merge",
     "Need",
     "NotScreenedReason",
@@ -48,6 +54,7 @@ __all__ = [
     "follow_identities",
     "get_case",
     "group_unscreened",
+    "linkage_disagreements",
     "load_rules",
     "mark_not_screened",
     "parse_rule_set",

@@ -37,6 +37,53 @@ class Merge:
     encounters_added: tuple[int, ...]
 
 
+@dataclass(frozen=True)
+class Disagreement:
+    """An open case whose encounters the latest linkage run no longer puts in one identity: the
+    case is kept whole (a caseworker decides), and the disagreement is recorded."""
+
+    case_id: int
+    identities: tuple[tuple[int, ...], ...]  # the case's encounters, grouped as the run sees them
+
+
+def linkage_disagreements(session: Session, *, scope: Scope) -> list[Disagreement]:
+    """Record (audit) every open case of this node that the latest linkage run would split."""
+    from hito.identity import identities
+
+    with unscoped(session):
+        identity_of: dict[int, int] = {}
+        for identity, members in identities(session).items():
+            for member in members:
+                identity_of[member] = identity
+        encounters: dict[int, list[int]] = {}
+        for person_id, case_id in session.execute(
+            select(CaseEncounter.person_id, CaseEncounter.case_id)
+            .join(HumanitarianCase, HumanitarianCase.id == CaseEncounter.case_id)
+            .where(
+                HumanitarianCase.status == CaseStatus.open,
+                HumanitarianCase.origin_node == scope.node,
+            )
+        ):
+            encounters.setdefault(case_id, []).append(person_id)
+    found = []
+    for case_id, members in sorted(encounters.items()):
+        groups: dict[int, list[int]] = {}
+        for member in sorted(members):
+            groups.setdefault(identity_of.get(member, -member), []).append(member)
+        if len(groups) > 1:
+            found.append(Disagreement(case_id, tuple(tuple(g) for g in groups.values())))
+    for disagreement in found:
+        audit.record(
+            session,
+            scope=scope,
+            action="humanitarian.linkage_disagrees",
+            object_type="humanitarian_case",
+            object_ids=[disagreement.case_id],
+            detail={"identities": [list(g) for g in disagreement.identities]},
+        )
+    return found
+
+
 def follow_identities(session: Session, *, scope: Scope) -> list[Merge]:
     """Merge the open cases of each identity the latest linkage run found; add its encounters."""
     from hito.identity import identities

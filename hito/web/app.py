@@ -21,6 +21,7 @@ from hito.exchange.delivery import Exchange
 from hito.exchange.keys import KeyFileError, NodeKey, read_key
 from hito.exchange.peers import link_states
 from hito.exchange.worker import ExchangeWorker
+from hito.humanitarian.follow_up import FollowUp
 from hito.settings import Settings, get_settings
 from hito.web import pages, problems
 from hito.web.limits import BodySizeLimit
@@ -101,9 +102,14 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         worker = ExchangeWorker(Exchange(settings, app.state.sessionmaker, app.state.node_key))
         worker.start()
     app.state.exchange_worker = worker
+    follow = FollowUp(
+        app.state.sessionmaker, node=settings.node, interval=settings.follow_up_interval
+    )
+    follow.start()
     try:
         yield
     finally:
+        follow.stop()
         if worker is not None:
             worker.stop()
         app.state.engine.dispose()

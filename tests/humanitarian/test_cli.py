@@ -112,3 +112,42 @@ def test_the_export_is_valid_hxl_and_hides_small_cells(
     assert row.get("#inneed+f+children") == "0"
     assert "Mujer" not in out.read_text(encoding="utf-8")
     assert _run(nodes["CL"], "export", "--format", "xlsx", "--out", str(out)).returncode == 2
+
+
+def test_overdue_referrals_are_escalated_by_the_follow_up(
+    login: Login, nodes: dict[str, TestNode]
+) -> None:
+    import datetime as dt
+
+    from sqlalchemy import update
+
+    from hito.auth.scoping import unscoped
+    from hito.humanitarian.models import Referral
+
+    oim = login("cl.oim")
+    consent = {"given": True, "explained": "Se explicó la evaluación.", "language": "es",
+               "share_with": ["service_providers"], "parts": ["health"]}  # fmt: skip
+    person = _person(oim, protection=None)
+    given = oim.post(f"/api/v1/humanitarian/persons/{person}/consent", json=consent).json()
+    case_id = oim.post(
+        f"/api/v1/humanitarian/persons/{person}/screenings",
+        json={"consent_id": given["id"], "details": {"violence": True}},
+    ).json()["case_id"]
+    point = next(f for f in oim.get("/api/v1/facilities").json() if f["kind"] == "service_point"
+                 and f["origin_node"] == "CL")  # fmt: skip
+    made = oim.post(
+        f"/api/v1/humanitarian/cases/{case_id}/referrals",
+        json={"facility_id": point["id"], "service": "health"},
+    ).json()
+    with nodes["CL"].sessions() as session, unscoped(session):
+        session.execute(
+            update(Referral)
+            .where(Referral.id == made["id"])
+            .values(deadline=dt.datetime(2025, 11, 26, tzinfo=dt.UTC))
+        )
+        session.commit()
+    done = _run(nodes["CL"], "escalate")
+    assert done.returncode == 0 and "1 referral(s) escalated" in done.stdout, done.stderr
+    (late,) = oim.get("/api/v1/humanitarian/referrals", params={"overdue": True}).json()
+    assert late["id"] == made["id"] and late["escalated_at"] is not None
+    assert "0 referral(s)" in _run(nodes["CL"], "escalate").stdout  # once is enough

@@ -123,6 +123,21 @@ def test_a_case_follows_the_person_across_encounters_and_linkage_runs(
         third,
     ]
 
+    # A run that no longer sees the first and third as one person keeps the case whole and
+    # records the disagreement for a caseworker.
+    from hito.humanitarian import linkage_disagreements
+
+    with sessions() as session, unscoped(session):
+        session.execute(delete(PersonIdentity).where(PersonIdentity.person_id == first))
+        session.commit()
+        (disagreement,) = linkage_disagreements(session, scope=unrestricted("CL"))
+        session.commit()
+    assert disagreement.case_id == case_a
+    assert sorted(disagreement.identities) == [(first,), (second, third)]
+    with sessions() as session, unscoped(session):
+        session.add(PersonIdentity(person_id=first, identity_id=third))
+        session.commit()
+
     # A fourth encounter the linkage joins to them is screened into the same case.
     fourth = _person(oim, given_names="Yusmary", protection=None)
     with sessions() as session, unscoped(session):
