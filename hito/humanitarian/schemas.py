@@ -190,11 +190,24 @@ class PriorityChangePublic(BaseModel):
     cause: str
 
 
+class GroupMember(BaseModel):
+    """A member of the case's family or travel group, and where they are."""
+
+    person_id: int
+    relationship: str | None
+    seen_at: dt.datetime
+    sector: str | None = Field(description="Where they were last recorded")
+    case_id: int | None
+    priority: Priority | None
+    movement: str | None = Field(description="Their latest planned movement: kind, state, where")
+
+
 class CaseDetail(CasePublic):
     encounters: list[int]
     consents: list[ConsentPublic]
     screenings: list[ScreeningPublic]
     history: list[PriorityChangePublic]
+    group_members: list[GroupMember] = Field(description="Those you may see")
 
 
 class QueueFilters(BaseModel):
@@ -355,6 +368,16 @@ class ShelterPublic(BaseModel):
     languages: list[str]
     beds: list[BedsPublic]
     free: int
+
+
+class ServicePointPublic(BaseModel):
+    facility_id: int
+    name: str
+    kind: str
+    country: str
+    offers: list[ServiceKind]
+    hours: str
+    languages: list[str]
 
 
 class BedCountPublic(BaseModel):

@@ -20,7 +20,13 @@ from hito.humanitarian.models import (
     ServiceKind,
     ServiceProfile,
 )
-from hito.humanitarian.schemas import BedCountPublic, BedsPublic, BedUpdate, ShelterPublic
+from hito.humanitarian.schemas import (
+    BedCountPublic,
+    BedsPublic,
+    BedUpdate,
+    ServicePointPublic,
+    ShelterPublic,
+)
 from hito.places.models import Facility, FacilityKind
 
 # What the reference facilities offer (hito.places seeds them), by their kind.
@@ -161,6 +167,33 @@ def board(session: Session, *, scope: Scope, now: dt.datetime | None = None) -> 
                 languages=profile.languages.split() if profile else [],
                 beds=beds,
                 free=sum(b.free for b in beds),
+            )
+        )
+    return out
+
+
+def service_points(session: Session, *, scope: Scope) -> list[ServicePointPublic]:
+    """Shelters and service points on both sides that the user may see: what each offers,
+    when, in which languages (a facility of the other side is described there)."""
+    facilities = list(session.scalars(select(Facility).order_by(Facility.country, Facility.name)))
+    profiles = {
+        p.facility_id: p
+        for p in session.scalars(
+            select(ServiceProfile).where(ServiceProfile.facility_id.in_([f.id for f in facilities]))
+        )
+    }
+    out = []
+    for facility in facilities:
+        profile = profiles.get(facility.id)
+        out.append(
+            ServicePointPublic(
+                facility_id=facility.id,
+                name=facility.name,
+                kind=facility.kind.value,
+                country=facility.country,
+                offers=[ServiceKind(o) for o in profile.offers.split()] if profile else [],
+                hours=profile.hours if profile else "",
+                languages=profile.languages.split() if profile else [],
             )
         )
     return out

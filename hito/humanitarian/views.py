@@ -16,12 +16,14 @@ from sqlalchemy.orm import Session
 
 from hito.auth.scope import Scope
 from hito.db import utcnow
+from hito.events.models import Event
 from hito.exc import InvalidInput
 from hito.humanitarian.models import (
     CaseEncounter,
     CaseNeed,
     Consent,
     HumanitarianCase,
+    PlannedMovement,
     Priority,
     PriorityChange,
     Screening,
@@ -31,6 +33,7 @@ from hito.humanitarian.schemas import (
     CasePage,
     CasePublic,
     ConsentPublic,
+    GroupMember,
     PriorityChangePublic,
     QueueFilters,
     Reason,
@@ -39,6 +42,7 @@ from hito.humanitarian.schemas import (
     age_group,
 )
 from hito.humanitarian.service import case_of
+from hito.people.models import Person
 from hito.places.models import Sector
 
 
@@ -131,6 +135,7 @@ def get_case(session: Session, *, scope: Scope, case_id: int) -> CaseDetail:
     ).all()
     return CaseDetail(
         **base.model_dump(),
+        group_members=_members(session, case),
         encounters=list(encounters),
         consents=[consent_public(c) for c in consents],
         screenings=[screening_public(s, scope) for s in screenings],
@@ -149,6 +154,51 @@ def get_case(session: Session, *, scope: Scope, case_id: int) -> CaseDetail:
 
 
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+def _members(session: Session, case: HumanitarianCase) -> list[GroupMember]:
+    if case.group_id is None:
+        return []
+    people = list(
+        session.scalars(select(Person).where(Person.group_id == case.group_id).order_by(Person.id))
+    )
+    ids = [p.id for p in people]
+    sectors = dict(
+        session.execute(
+            select(Event.id, Sector.code)
+            .join(Sector, Sector.id == Event.sector_id)
+            .where(Event.id.in_([p.event_id for p in people if p.event_id]))
+        ).all()
+    )
+    cases = {
+        person_id: (case_id, priority)
+        for person_id, case_id, priority in session.execute(
+            select(CaseEncounter.person_id, HumanitarianCase.id, HumanitarianCase.priority)
+            .join(HumanitarianCase, HumanitarianCase.id == CaseEncounter.case_id)
+            .where(CaseEncounter.person_id.in_(ids))
+        )
+    }
+    movements: dict[int, str] = {}
+    recent = select(PlannedMovement).order_by(PlannedMovement.id.desc()).limit(2000)
+    for movement in session.scalars(recent):  # the newest first: each member's latest
+        for person_id in (int(i) for i in movement.person_ids.split()):
+            if person_id in ids:
+                movements.setdefault(
+                    person_id,
+                    f"{movement.kind.value} · {movement.state.value} · {movement.destination}",
+                )
+    return [
+        GroupMember(
+            person_id=p.id,
+            relationship=p.relationship_to_group.value if p.relationship_to_group else None,
+            seen_at=p.encountered_at,
+            sector=sectors.get(p.event_id) if p.event_id else None,
+            case_id=cases.get(p.id, (None, None))[0],
+            priority=cases.get(p.id, (None, None))[1],
+            movement=movements.get(p.id),
+        )
+        for p in people
+    ]
 
 
 def _cursor(case: HumanitarianCase) -> str:

@@ -111,4 +111,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "h_staying": ("Se quedan", "Staying"),
     "h_children_separated": ("menores separados", "children separated"),
     "h_no_alerts": ("Sin alertas.", "No alerts."),
+    "h_group_members": ("Su grupo y dónde está cada uno", "The group, and where each one is"),
+    "h_relationship": ("Parentesco", "Relationship"),
+    "h_seen": ("Visto", "Seen"),
+    "h_movement": ("Traslado", "Movement"),
+    "h_side": ("Lado", "Side"),
+    "h_services": ("Servicios en ambos lados", "Services on both sides"),
+    "h_hours": ("Horario", "Hours"),
 }

@@ -307,6 +307,7 @@ LISTINGS = [
     ("/api/v1/humanitarian/rules", {}),
     ("/api/v1/humanitarian/separation-alerts", {}),
     ("/api/v1/humanitarian/shelters", {}),
+    ("/api/v1/humanitarian/services", {}),
     ("/api/v1/humanitarian/referrals", {}),
     ("/healthz", {}),
 ]

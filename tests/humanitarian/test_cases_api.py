@@ -165,6 +165,7 @@ def test_everybody_in_a_group_is_screened_or_marked_not_screened(login: Login) -
     assert group.status_code == 201, group.text
     gid = group.json()["id"]
     members = [_person(oim, given_names=n, group_id=gid, protection=None) for n in ("A", "B", "C")]
+    members_ids = list(members)
     unscreened = oim.get(f"/api/v1/humanitarian/groups/{gid}/unscreened").json()["unscreened"]
     assert unscreened == members
     _screen(oim, members[0], NOTHING)
@@ -179,6 +180,10 @@ def test_everybody_in_a_group_is_screened_or_marked_not_screened(login: Login) -
     case_url = f"/api/v1/humanitarian/cases/{marked.json()['case_id']}"
     assert "se fue al terminal" in oim.get(case_url).text
     assert "se fue al terminal" not in login("cl.operator").get(case_url).text
+    # The case page shows the whole group, and where each member is.
+    whereabouts = oim.get(case_url).json()["group_members"]
+    assert [m["person_id"] for m in whereabouts] == members_ids
+    assert [m["case_id"] is not None for m in whereabouts] == [True, True, False]
     grouped = oim.get("/api/v1/humanitarian/queue", params={"group_id": gid}).json()["items"]
     assert {c["person_id"] for c in grouped} == {members[0], members[1]}
 

@@ -67,6 +67,15 @@ def test_removing_the_father_alone_raises_an_alert_before_it_happens(login: Logi
     assert resolved.json()["resolved_by"] == "cl.oim"
     done = police.post(f"/api/v1/humanitarian/movements/{movement['id']}/carry-out")
     assert done.status_code == 200 and done.json()["state"] == "carried_out"
+    # Where each member is: the father's removal shows on the family's cases.
+    oim = login("cl.oim")
+    consent = oim.post(
+        f"/api/v1/humanitarian/persons/{members['madre']}/consent",
+        json={"given": True, "explained": "Se explicó la evaluación.", "language": "es"},
+    ).json()
+    mother = oim.get(f"/api/v1/humanitarian/cases/{consent['case_id']}").json()
+    father = next(m for m in mother["group_members"] if m["person_id"] == members["padre"])
+    assert father["movement"].startswith("removal · carried_out")
     again = login("cl.oim").post(
         f"/api/v1/humanitarian/separation-alerts/{alert['id']}/resolve",
         json={"outcome": "kept_together", "reason": "otra vez"},

@@ -56,6 +56,10 @@ def test_a_referral_carries_only_what_the_person_consented_to(login: Login) -> N
 
 def test_no_consent_no_referral_and_across_the_border_needs_its_own(login: Login) -> None:
     oim = login("cl.oim")
+    services = {s["name"]: s for s in oim.get("/api/v1/humanitarian/services").json()}
+    chacalluta = services["Punto de atención humanitaria Chacalluta"]
+    assert "health" in chacalluta["offers"] and chacalluta["languages"] == ["es", "en"]
+    assert chacalluta["hours"] and services["Albergue temporal Tacna"]["country"] == "PE"
     facilities = _facilities(oim)
     point = facilities["Punto de atención humanitaria Chacalluta"]
     own_only = _case(oim, {**CONSENT, "share_with": ["humanitarian_partners"]})

@@ -61,6 +61,8 @@ def queue_page(
     priority: str = "",
     need: str = "",
     sector: str = "",
+    group: str = "",
+    side: str = "",
 ) -> Response:
     if scope is None:
         return to_login(request)
@@ -71,6 +73,8 @@ def queue_page(
                 "priority": priority or None,
                 "need": need or None,
                 "sector": sector or None,
+                "group_id": _number(group),
+                "side": side or None,
                 "limit": 200,
             }  # fmt: skip
         )
@@ -80,7 +84,8 @@ def queue_page(
     return render(
         request, "humanitarian/queue.html", scope, settings, items=items, error=error,
         priorities=list(Priority), needs=list(Need),
-        chosen={"priority": priority, "need": need, "sector": sector},
+        chosen={"priority": priority, "need": need, "sector": sector, "group": group,
+                "side": side},
     )  # fmt: skip
 
 
@@ -255,7 +260,10 @@ def shelters_page(
     if scope is None:
         return to_login(request)
     board = shelters.board(session, scope=scope)
-    return render(request, "humanitarian/shelters.html", scope, settings, shelters=board)
+    services = shelters.service_points(session, scope=scope)
+    return render(
+        request, "humanitarian/shelters.html", scope, settings, shelters=board, services=services
+    )
 
 
 @router.get("/humanitarian/alerts", response_class=HTMLResponse)

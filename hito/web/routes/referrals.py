@@ -16,12 +16,19 @@ from hito.humanitarian.schemas import (
     ReferralAnswer,
     ReferralCreate,
     ReferralPublic,
+    ServicePointPublic,
     ShelterPublic,
 )
 from hito.web.deps import CurrentScope, PathId, SessionDep, SettingsDep
 from hito.web.problems import documented
 
 router = APIRouter(prefix="/humanitarian", tags=["humanitarian plan"])
+
+
+@router.get("/services", response_model=list[ServicePointPublic], responses=documented(401))
+def service_points(scope: CurrentScope, session: SessionDep) -> list[ServicePointPublic]:
+    """Shelters and service points on both sides: what each offers, hours, languages."""
+    return shelters.service_points(session, scope=scope)
 
 
 @router.get("/shelters", response_model=list[ShelterPublic], responses=documented(401))
