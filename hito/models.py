@@ -34,6 +34,7 @@ from hito.humanitarian.models import (
 )
 from hito.identity.models import (
     AlertEntry,
+    IdentityChange,
     LinkageModel,
     LinkReview,
     PersonIdentity,
@@ -71,6 +72,7 @@ __all__ = [
     "SeenNonce",
     "SharingAgreement",
     "AlertEntry",
+    "IdentityChange",
     "LinkReview",
     "LinkageModel",
     "PersonIdentity",

@@ -334,7 +334,8 @@ def link_persons() -> None:
         session.commit()
     typer.echo(
         f"model {summary['model_id']}: {summary['persons']:,} encounters → "
-        f"{summary['identities']:,} identities; {summary['queued_for_review']:,} pairs to review"
+        f"{summary['identities']:,} identities ({summary['merged']} merged, {summary['split']} "
+        f"split, every other id kept); {summary['queued_for_review']:,} pairs to review"
     )
     if merges or disagreements:
         typer.echo(

@@ -22,7 +22,13 @@ from hito.auth.scope import Scope
 from hito.auth.scoping import unscoped
 from hito.db import utcnow
 from hito.exc import Conflict, InvalidInput, NotFound
-from hito.identity.models import LinkageModel, LinkReview, PersonIdentity, ReviewStatus
+from hito.identity.models import (
+    IdentityChange,
+    LinkageModel,
+    LinkReview,
+    PersonIdentity,
+    ReviewStatus,
+)
 from hito.identity.schemas import (
     MatchField,
     PossibleMatch,
@@ -32,6 +38,7 @@ from hito.identity.schemas import (
     ReviewPage,
     ReviewPublic,
 )
+from hito.identity.stable import assign
 from hito.pagination import id_page
 from hito.people import person_standard
 from hito.people.models import Person, PersonKey
@@ -79,17 +86,34 @@ def link_persons(
     session.add(model)
     session.flush()
     assert outcome.clusters is not None
-    session.execute(delete(PersonIdentity))
+    previous = dict(
+        session.execute(select(PersonIdentity.person_id, PersonIdentity.identity_id)).all()
+    )
+    retired: set[int] = set()
+    for kept, others in session.execute(select(IdentityChange.identity_id, IdentityChange.others)):
+        retired.add(kept)
+        retired.update(int(i) for i in others.split())
     ids = outcome.clusters.column("id").to_pylist()
     clusters = outcome.clusters.column("cluster_id").to_pylist()
-    identity_of: dict[str, int] = {}
+    members: dict[str, list[int]] = {}
     for person_id, cluster in zip(ids, clusters, strict=True):
-        identity_of.setdefault(str(cluster), int(person_id))  # the cluster's lowest id
+        members.setdefault(str(cluster), []).append(int(person_id))
+    # Identity ids survive the run: each cluster keeps the id its members had (hito.identity.stable)
+    identity_of, changes = assign(previous, members.values(), retired)
+    session.execute(delete(PersonIdentity))
     session.add_all(
-        PersonIdentity(
-            person_id=int(person_id), identity_id=identity_of[str(cluster)], model_id=model.id
+        PersonIdentity(person_id=person_id, identity_id=identity, model_id=model.id)
+        for person_id, identity in sorted(identity_of.items())
+    )
+    session.add_all(
+        IdentityChange(
+            model_id=model.id,
+            kind=change.kind,
+            identity_id=change.identity_id,
+            others=" ".join(map(str, change.others)),
+            members=" ".join(map(str, change.members)),
         )
-        for person_id, cluster in zip(ids, clusters, strict=True)
+        for change in changes
     )
     existing = {(r.person_low_id, r.person_high_id): r for r in session.scalars(select(LinkReview))}
     queued = 0
@@ -114,13 +138,15 @@ def link_persons(
         action="identity.link",
         object_type="linkage_model",
         object_ids=[model.id],
-        detail={"persons": len(persons), "queued": queued},
+        detail={"persons": len(persons), "queued": queued, "identity_changes": len(changes)},
     )
     return {
         "model_id": model.id,
         "persons": len(persons),
-        "identities": len(identity_of),
+        "identities": len(set(identity_of.values())),
         "queued_for_review": queued,
+        "merged": sum(1 for c in changes if c.kind == "merge"),
+        "split": sum(1 for c in changes if c.kind == "split"),
     }
 
 

@@ -116,3 +116,18 @@ class ScreeningDecision(Base):
     decided_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     note: Mapped[str] = mapped_column(String(1000), default="")
+
+
+class IdentityChange(Base):
+    """A merge or split of identities made by a linkage run, with its evidence: identity ids
+    stay stable across runs, and what changes them is on record."""
+
+    __tablename__ = "identity_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    model_id: Mapped[int | None] = mapped_column(ForeignKey("linkage_model.id"))
+    kind: Mapped[str] = mapped_column(String(8))  # merge, split
+    identity_id: Mapped[int] = mapped_column(Integer, index=True)  # the id kept
+    others: Mapped[str] = mapped_column(Text)  # merge: ids absorbed; split: ids of the other parts
+    members: Mapped[str] = mapped_column(Text)  # the encounters concerned, space-separated
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

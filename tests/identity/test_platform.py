@@ -117,6 +117,26 @@ def encounters(cl: TestNode, pe: TestNode, sync: Callable[[], int]) -> dict[str,
     return ids
 
 
+def test_a_second_linkage_run_on_the_same_data_changes_no_identity(
+    cl: TestNode, encounters: dict[str, Any]
+) -> None:
+    from hito.identity.models import IdentityChange, PersonIdentity
+
+    def ids() -> dict[int, int]:
+        with cl.sessions() as session, unscoped(session):
+            rows = session.execute(select(PersonIdentity.person_id, PersonIdentity.identity_id))
+            return dict(rows.all())
+
+    before = ids()
+    with cl.sessions() as session:
+        summary = identity.link_persons(session, scope=unrestricted("CL"))
+        session.commit()
+    assert ids() == before
+    assert (summary["merged"], summary["split"]) == (0, 0)
+    with cl.sessions() as session, unscoped(session):
+        assert session.scalar(select(IdentityChange.id)) is None
+
+
 def test_possible_matches_across_the_border_and_only_what_was_shared(
     login: Login, encounters: dict[str, Any]
 ) -> None:
