@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from fastapi import Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from hito.auth import Scope, scope_for_token
@@ -89,6 +90,15 @@ def render(
     if request.query_params.get("lang") in LANGUAGES:
         response.set_cookie(LANG_COOKIE, chosen, max_age=365 * 86400, samesite="lax")
     return response
+
+
+def problem_message(error: Exception) -> str:
+    """One line for a form's error: the first invalid field and why, or a service's refusal."""
+    if isinstance(error, ValidationError):
+        first = error.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        return f"{where}: {str(first['msg']).removeprefix('Value error, ')}".lstrip(": ")
+    return str(error.detail if isinstance(error, HitoError) else error)
 
 
 def not_found(request: Request, scope: Scope | None, settings: Settings) -> Response:

@@ -23,21 +23,20 @@ from hito.humanitarian.schemas import (
 )
 from hito.places import list_facilities
 from hito.web.deps import SettingsDep
-from hito.web.pages._render import PageScope, PageSession, not_found, render, to_login
+from hito.web.pages._render import (
+    PageScope,
+    PageSession,
+    not_found,
+    problem_message,
+    render,
+    to_login,
+)
 
 router = APIRouter(include_in_schema=False)
 FLAGS = (
     "pregnant", "pregnancy_high_risk", "treatment_interrupted", "disability",
     "elderly_without_support", "single_caregiver", "violence", "trafficking", "threats",
 )  # fmt: skip
-
-
-def _message(error: Exception) -> str:
-    if isinstance(error, ValidationError):
-        first = error.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        return f"{where}: {str(first['msg']).removeprefix('Value error, ')}".lstrip(": ")
-    return str(error.detail if isinstance(error, HitoError) else error)
 
 
 def _valid_id(value: int) -> bool:
@@ -80,7 +79,7 @@ def queue_page(
         )
         items = humanitarian.queue(session, scope=scope, filters=filters).items
     except (ValidationError, HitoError) as failure:
-        items, error = [], _message(failure)
+        items, error = [], problem_message(failure)
     return render(
         request, "humanitarian/queue.html", scope, settings, items=items, error=error,
         priorities=list(Priority), needs=list(Need),
@@ -184,7 +183,7 @@ def screen(
     except (ValidationError, HitoError) as failure:
         session.rollback()
         response = render(
-            request, "humanitarian/screen.html", scope, settings, error=_message(failure),
+            request, "humanitarian/screen.html", scope, settings, error=problem_message(failure),
             form=form, flags=FLAGS, child_statuses=list(ChildStatus), illnesses=list(Illness),
             person=humanitarian.person_of(session, person_id),
         )  # fmt: skip
@@ -226,7 +225,7 @@ def refer(
         return not_found(request, scope, settings)
     except (ValidationError, HitoError) as failure:
         session.rollback()
-        query = urlencode({"error": _message(failure)})
+        query = urlencode({"error": problem_message(failure)})
         return RedirectResponse(f"/humanitarian/cases/{case_id}?{query}", status_code=303)
     return RedirectResponse(f"/humanitarian/cases/{case_id}", status_code=303)
 

@@ -14,17 +14,17 @@ from hito.exc import Forbidden, HitoError, NotFound
 from hito.fields import MAX_ID
 from hito.rfi import AnswerCreate, Decline, RequestCreate, RequestFilters
 from hito.web.deps import SettingsDep
-from hito.web.pages._render import PageScope, PageSession, not_found, render, to_login, user_zone
+from hito.web.pages._render import (
+    PageScope,
+    PageSession,
+    not_found,
+    problem_message,
+    render,
+    to_login,
+    user_zone,
+)
 
 router = APIRouter(include_in_schema=False)
-
-
-def _message(error: Exception) -> str:
-    if isinstance(error, ValidationError):
-        first = error.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        return f"{where}: {str(first['msg']).removeprefix('Value error, ')}".lstrip(": ")
-    return str(error.detail if isinstance(error, HitoError) else error)
 
 
 @router.get("/requests", response_class=HTMLResponse)
@@ -52,7 +52,7 @@ def requests_page(
             items=[],
             box=box,
             state=state,
-            error=_message(error),
+            error=problem_message(error),
         )
     return render(
         request,
@@ -123,7 +123,7 @@ def ask(
         created = rfi.ask(session, scope=scope, data=data)
     except (ValidationError, HitoError, ValueError) as error:
         response = render(
-            request, "requests/new.html", scope, settings, error=_message(error), form=form
+            request, "requests/new.html", scope, settings, error=problem_message(error), form=form
         )
         response.status_code = 422
         return response
@@ -200,7 +200,7 @@ def _respond(
             scope,
             settings,
             item=found,
-            error=_message(error),
+            error=problem_message(error),
             can_answer=scope.may("supervise"),
         )
         response.status_code = 422
