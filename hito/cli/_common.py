@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import getpass
-from typing import TYPE_CHECKING, NoReturn
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn, TypeVar
 
 import typer
 from pydantic import ValidationError
@@ -15,6 +17,7 @@ if TYPE_CHECKING:  # the CLI imports its heavy parts only in the command that ne
 
     from hito.auth import Scope
 
+Document = TypeVar("Document")
 DEFAULT_AGENCY = {"CL": "CL-SERMIG", "PE": "PE-MIGRACIONES"}
 
 
@@ -26,6 +29,25 @@ def fail(message: str, code: int = 1) -> NoReturn:
 def say(message: str) -> None:
     """Progress and summaries, on stderr so that stdout stays the command's output."""
     typer.secho(message, err=True, fg=typer.colors.BRIGHT_BLACK)
+
+
+def read_document(file: Path, parse: Callable[[str], Document], *, refused: str) -> Document:
+    """A document kept as data (an agreement, priority rules) read from ``file`` and validated:
+    exit 2 when the file cannot be read, 1 after naming every problem with its line."""
+    from hito.datafile import DataFileError
+
+    try:
+        text = file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        fail(f"{file}: no such file", 2)
+    except UnicodeDecodeError as error:
+        fail(f"{file}: not UTF-8 text (byte {error.start})", 2)
+    try:
+        return parse(text)
+    except DataFileError as error:
+        for line in error.lines(str(file)):
+            typer.secho(line, fg=typer.colors.RED, err=True)
+        fail(refused)
 
 
 def settings() -> Settings:

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from hito.cli._common import fail, sessions, settings, system_scope
+from hito.cli._common import fail, read_document, sessions, settings, system_scope
 
 agreement_app = typer.Typer(
     help="Sharing agreements: what goes to the other node, to whom.", no_args_is_help=True
@@ -30,21 +30,10 @@ def load(
     """Check and load a version of the agreement; print its SHA-256 for the other side."""
     from hito.db import session_scope
     from hito.exc import HitoError
-    from hito.exchange import AgreementError, adopt_agreement, parse_agreement
+    from hito.exchange import adopt_agreement, parse_agreement
 
     node = settings()
-    try:
-        text = file.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        fail(f"{file}: no such file", 2)
-    except UnicodeDecodeError as error:
-        fail(f"{file}: not UTF-8 text (byte {error.start})", 2)
-    try:
-        document = parse_agreement(text)
-    except AgreementError as error:
-        for line in error.lines(str(file)):
-            typer.secho(line, fg=typer.colors.RED, err=True)
-        fail("the agreement was not loaded")
+    document = read_document(file, parse_agreement, refused="the agreement was not loaded")
     try:
         with session_scope(sessions(node)) as session:
             agreement, new = adopt_agreement(

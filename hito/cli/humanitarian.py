@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from hito.cli._common import agency_scope, fail, say, sessions, settings
+from hito.cli._common import agency_scope, fail, read_document, say, sessions, settings
 
 humanitarian_app = typer.Typer(
     help="The humanitarian plan: queue, priority rules, exports.", no_args_is_help=True
@@ -111,21 +111,10 @@ def rules_load(
     """Check and load a new version of the rules; every open case is decided again."""
     from hito.db import session_scope
     from hito.exc import HitoError
-    from hito.humanitarian import RuleSetError, load_rules, parse_rule_set
+    from hito.humanitarian import load_rules, parse_rule_set
 
     node = settings()
-    try:
-        text = file.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        fail(f"{file}: no such file", 2)
-    except UnicodeDecodeError as error:
-        fail(f"{file}: not UTF-8 text (byte {error.start})", 2)
-    try:
-        document = parse_rule_set(text)
-    except RuleSetError as error:
-        for line in error.lines(str(file)):
-            typer.secho(line, fg=typer.colors.RED, err=True)
-        fail("the rules were not loaded")
+    document = read_document(file, parse_rule_set, refused="the rules were not loaded")
     say(f"deciding every open case again under version {document.version}…")
     try:
         with session_scope(sessions(node)) as session:
