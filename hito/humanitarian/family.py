@@ -27,17 +27,17 @@ from hito.humanitarian.models import (
     SeparationOutcome,
 )
 from hito.humanitarian.schemas import (
+    ADULT_FROM,
     AlertResolution,
     MovementCreate,
     MovementPublic,
     SeparationAlertPublic,
     TraceCandidate,
+    age_on,
 )
 from hito.humanitarian.service import person_of
 from hito.people.models import Person, PersonGroup
 from hito.records import SharingLevel
-
-ADULT = 18
 
 
 def _ids(text: str) -> list[int]:
@@ -45,10 +45,7 @@ def _ids(text: str) -> list[int]:
 
 
 def _age(person: Person, screened_age: int | None, at: dt.datetime) -> int | None:
-    if person.birth_date is not None:
-        born = person.birth_date
-        return at.year - born.year - ((at.month, at.day) < (born.month, born.day))
-    return screened_age
+    return age_on(person.birth_date, at) if person.birth_date is not None else screened_age
 
 
 def _ages(session: Session, people: list[Person]) -> dict[int, int | None]:
@@ -168,8 +165,8 @@ def plan_movement(session: Session, *, scope: Scope, data: MovementCreate) -> Pl
 def _child_alone(side: list[Person], ages: dict[int, int | None]) -> bool:
     """A child on this side of the split with no adult of the group beside them."""
     known = [ages[m.id] for m in side if ages[m.id] is not None]
-    return any(a < ADULT for a in known if a is not None) and not any(
-        a >= ADULT for a in known if a is not None
+    return any(a < ADULT_FROM for a in known if a is not None) and not any(
+        a >= ADULT_FROM for a in known if a is not None
     )
 
 
@@ -324,7 +321,7 @@ def check_unaccompanied(session: Session, *, person: Person, status: ChildStatus
             )
         )
         ages = _ages(session, others) if others else {}
-    adults = [p.id for p in others if (ages.get(p.id) or 0) >= ADULT]
+    adults = [p.id for p in others if (ages.get(p.id) or 0) >= ADULT_FROM]
     if adults:
         raise Conflict(
             f"an adult of this child's group (encounter {adults[0]}) was recorded at the same "

@@ -26,13 +26,19 @@ from hito.humanitarian.models import (
 from hito.text import Line, Text
 
 AgeGroup = Literal["child", "adult", "elderly", "unknown"]
+ADULT_FROM = 18
 ELDERLY_FROM = 60
+
+
+def age_on(born: dt.date, at: dt.date | dt.datetime) -> int:
+    """Whole years from a birth date to a day."""
+    return at.year - born.year - ((at.month, at.day) < (born.month, born.day))
 
 
 def age_group(age: int | None) -> AgeGroup:
     if age is None:
         return "unknown"
-    return "child" if age < 18 else ("elderly" if age >= ELDERLY_FROM else "adult")
+    return "child" if age < ADULT_FROM else ("elderly" if age >= ELDERLY_FROM else "adult")
 
 
 class ConsentCreate(BaseModel):

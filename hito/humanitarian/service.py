@@ -35,7 +35,13 @@ from hito.humanitarian.models import (
     ScreeningDetail,
 )
 from hito.humanitarian.rules import Decision
-from hito.humanitarian.schemas import ConsentCreate, NotScreened, ScreeningCreate
+from hito.humanitarian.schemas import (
+    ADULT_FROM,
+    ConsentCreate,
+    NotScreened,
+    ScreeningCreate,
+    age_on,
+)
 from hito.people.models import DatePrecision, Person, PersonGroup
 from hito.records import SharingLevel
 
@@ -170,8 +176,7 @@ def _age(person: Person, data: ScreeningCreate, at: dt.datetime) -> tuple[int | 
         return data.age_estimate, data.age_uncertainty if data.age_uncertainty is not None else 2
     if person.birth_date is None:
         return None, None
-    born = person.birth_date
-    years = at.year - born.year - ((at.month, at.day) < (born.month, born.day))
+    years = age_on(person.birth_date, at)
     precision = person.birth_date_precision or DatePrecision.exact
     return max(years, 0), _UNCERTAINTY[precision]
 
@@ -207,7 +212,7 @@ def record_screening(
     now = utcnow()
     age, uncertainty = _age(person, data, now)
     if data.details is not None and data.details.child_status is not None and age is not None:
-        if age - (uncertainty or 0) >= 18:
+        if age - (uncertainty or 0) >= ADULT_FROM:
             raise InvalidInput(f"child_status is for children; this person is {age}")
     if data.details is not None:
         from hito.humanitarian.family import check_unaccompanied
