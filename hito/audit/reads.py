@@ -12,6 +12,9 @@ from typing import Any
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import ORMExecuteState, Session
 
+from hito.audit import record
+from hito.auth.scope import unrestricted
+from hito.auth.scoping import bound_scope, sees_protection
 from hito.records import ProtectedDetail
 
 _READS = "hito.protected_reads"
@@ -30,8 +33,6 @@ def _loaded(session: Session, instance: Any) -> None:
 
 
 def _executed(state: ORMExecuteState) -> None:
-    from hito.auth.scoping import sees_protection
-
     if not state.is_select or not sees_protection(state.session):
         return
     for mapper in state.all_mappers:
@@ -43,10 +44,6 @@ def _before_commit(session: Session) -> None:
     reads = session.info.pop(_READS, None)
     if not reads:
         return
-    from hito import audit
-    from hito.auth.scope import unrestricted
-    from hito.auth.scoping import bound_scope
-
     bound = bound_scope(session)
     detail: dict[str, object] = {}
     if bound is not None and not bound.sees_protection:
@@ -57,7 +54,7 @@ def _before_commit(session: Session) -> None:
     else:
         scope = bound or unrestricted()
     for table, ids in sorted(reads.items()):
-        audit.record(
+        record(
             session,
             scope=scope,
             action="protection.read",
