@@ -4,6 +4,7 @@ noche"): the latest count of each category, less the beds held for referrals, wi
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -127,6 +128,23 @@ def free_beds(session: Session, facility_id: int, category: BedCategory, now: dt
     )
 
 
+_NO_PROFILE: dict[str, Any] = {"offers": [], "hours": "", "languages": []}
+
+
+def _profiles(session: Session, facility_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """What each facility offers, when, in which languages (those with a profile here)."""
+    return {
+        p.facility_id: {
+            "offers": [ServiceKind(o) for o in p.offers.split()],
+            "hours": p.hours,
+            "languages": p.languages.split(),
+        }
+        for p in session.scalars(
+            select(ServiceProfile).where(ServiceProfile.facility_id.in_(facility_ids))
+        )
+    }
+
+
 def board(session: Session, *, scope: Scope, now: dt.datetime | None = None) -> list[ShelterPublic]:
     """Every shelter the user may see, on both sides, with its free beds tonight."""
     now = now or utcnow()
@@ -138,10 +156,7 @@ def board(session: Session, *, scope: Scope, now: dt.datetime | None = None) -> 
     ids = [s.id for s in shelters]
     latest = _latest(session, ids)
     holds = held(session, ids, now)
-    profiles = {
-        p.facility_id: p
-        for p in session.scalars(select(ServiceProfile).where(ServiceProfile.facility_id.in_(ids)))
-    }
+    profiles = _profiles(session, ids)
     out = []
     for shelter in shelters:
         beds = [
@@ -156,15 +171,12 @@ def board(session: Session, *, scope: Scope, now: dt.datetime | None = None) -> 
             for category in BedCategory
             if (count := latest.get((shelter.id, category))) is not None
         ]
-        profile = profiles.get(shelter.id)
         out.append(
             ShelterPublic(
                 facility_id=shelter.id,
                 name=shelter.name,
                 country=shelter.country,
-                offers=[ServiceKind(o) for o in profile.offers.split()] if profile else [],
-                hours=profile.hours if profile else "",
-                languages=profile.languages.split() if profile else [],
+                **profiles.get(shelter.id, _NO_PROFILE),
                 beds=beds,
                 free=sum(b.free for b in beds),
             )
@@ -176,27 +188,17 @@ def service_points(session: Session, *, scope: Scope) -> list[ServicePointPublic
     """Shelters and service points on both sides that the user may see: what each offers,
     when, in which languages (a facility of the other side is described there)."""
     facilities = list(session.scalars(select(Facility).order_by(Facility.country, Facility.name)))
-    profiles = {
-        p.facility_id: p
-        for p in session.scalars(
-            select(ServiceProfile).where(ServiceProfile.facility_id.in_([f.id for f in facilities]))
+    profiles = _profiles(session, [f.id for f in facilities])
+    return [
+        ServicePointPublic(
+            facility_id=facility.id,
+            name=facility.name,
+            kind=facility.kind.value,
+            country=facility.country,
+            **profiles.get(facility.id, _NO_PROFILE),
         )
-    }
-    out = []
-    for facility in facilities:
-        profile = profiles.get(facility.id)
-        out.append(
-            ServicePointPublic(
-                facility_id=facility.id,
-                name=facility.name,
-                kind=facility.kind.value,
-                country=facility.country,
-                offers=[ServiceKind(o) for o in profile.offers.split()] if profile else [],
-                hours=profile.hours if profile else "",
-                languages=profile.languages.split() if profile else [],
-            )
-        )
-    return out
+        for facility in facilities
+    ]
 
 
 def record_beds(session: Session, *, scope: Scope, facility_id: int, data: BedUpdate) -> BedCount:
