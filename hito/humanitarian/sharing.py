@@ -39,6 +39,7 @@ from hito.humanitarian.models import (
     SeparationOutcome,
     ServiceKind,
 )
+from hito.humanitarian.views import sector_codes
 from hito.people.models import Person, PersonGroup
 from hito.places.models import Facility, Sector
 from hito.text import Line, Text
@@ -367,7 +368,7 @@ class CaseRecords(RecordType):
 
     def to_wire(self, session: Any, records: Sequence[Any]) -> list[dict[str, Any]]:
         groups = uids_of(session, PersonGroup, (c.group_id for c in records))
-        sectors = dict(session.execute(select(Sector.id, Sector.code)).all())
+        sectors = sector_codes(session)
         ids = [c.id for c in records]
         with unscoped(session):  # the agreement, not the flushing user, decides what goes
             reasons = dict(
