@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
 from hito.exc import InvalidInput
+
+
+def by_id_chunks(session: Session, query: Select[Any], *, size: int) -> Iterator[list[Any]]:
+    """The records of ``query`` (one entity with an ``id``) in ascending chunks of ``size``,
+    each read by keyset: memory stays flat however many there are."""
+    model = query.column_descriptions[0]["entity"]
+    last = 0
+    while True:
+        rows = list(session.scalars(query.where(model.id > last).order_by(model.id).limit(size)))
+        if not rows:
+            return
+        yield rows
+        last = rows[-1].id
 
 
 def id_page(

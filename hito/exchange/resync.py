@@ -10,7 +10,6 @@ what they hold, each on its own, so that no record outlives the agreement that l
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
@@ -22,6 +21,7 @@ from hito.exchange.models import ExchangeLink, PendingLink
 from hito.exchange.outbox import ensure_link, publish
 from hito.exchange.peers import peer_scope
 from hito.exchange.registry import ApplyContext, RecordType, in_link_order, registry
+from hito.pagination import by_id_chunks
 from hito.records import SharingLevel
 
 log = logging.getLogger("hito.exchange")
@@ -63,7 +63,7 @@ def resync(session: Session, *, node: str, peer: str) -> dict[str, int] | None:
             own = select(model).where(
                 model.origin_node == node, model.audience.is_(None), model.sharing_level.in_(levels)
             )
-            for chunk in _chunks(session, own.order_by(model.id)):
+            for chunk in by_id_chunks(session, own, size=CHUNK):
                 sent += publish(session, record_type, chunk, node=node)
             received = select(model.uid).where(
                 model.origin_node == peer, model.sharing_level.in_(levels)
@@ -89,17 +89,6 @@ def resync(session: Session, *, node: str, peer: str) -> dict[str, int] | None:
         "agreement changed on the link with %s: %d sent again, %d withdrawn", peer, sent, withdrawn
     )
     return {"sent": sent, "withdrawn": withdrawn}
-
-
-def _chunks(session: Session, query: Any) -> Any:
-    last = 0
-    model = query.column_descriptions[0]["entity"]
-    while True:
-        rows = list(session.scalars(query.where(model.id > last).limit(CHUNK)))
-        if not rows:
-            return
-        yield rows
-        last = rows[-1].id
 
 
 def _remember(session: Session, context: ApplyContext) -> None:

@@ -40,6 +40,7 @@ from hito.humanitarian.rules import (
     default_rules_text,
     parse_rule_set,
 )
+from hito.pagination import by_id_chunks
 
 DETAIL_FACTS = tuple(name for name in FACTS if name not in {"age", "age_uncertainty"})
 
@@ -201,26 +202,14 @@ def _publish_open_cases(session: Session, *, node: str, chunk: int = 2000) -> No
         return
     record_type = registry()["humanitarian_case"]
     session.expire_all()
-    last = 0
+    redecided = select(HumanitarianCase).where(
+        HumanitarianCase.origin_node == node,
+        HumanitarianCase.status == CaseStatus.open,
+        HumanitarianCase.latest_screening_id.is_not(None),
+    )
     with unscoped(session):
-        while True:
-            cases = list(
-                session.scalars(
-                    select(HumanitarianCase)
-                    .where(
-                        HumanitarianCase.id > last,
-                        HumanitarianCase.origin_node == node,
-                        HumanitarianCase.status == CaseStatus.open,
-                        HumanitarianCase.latest_screening_id.is_not(None),
-                    )
-                    .order_by(HumanitarianCase.id)
-                    .limit(chunk)
-                )
-            )
-            if not cases:
-                return
+        for cases in by_id_chunks(session, redecided, size=chunk):
             publish(session, record_type, cases, node=node)
-            last = cases[-1].id
 
 
 @dataclass
