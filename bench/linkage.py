@@ -4,9 +4,14 @@
     .venv/bin/python bench/linkage.py --left 20000 --right 10000
     .venv/bin/python bench/linkage.py --ceiling --methods ""   # only the bound any method meets
 
-Prints, for each method, precision, recall and F1 against the generator's ground truth, wall
-time of the whole link (preparation, training, prediction, clustering) and peak memory of the
-process that ran it. "Plain Splink" is configured as Splink's own tutorials do: raw columns,
+Prints Hito's blocking recall (true pairs that any blocking rule brings to scoring) and, for
+each method, its decisions at the review band (two thresholds: links at or above the upper,
+review between the two): the links' precision, recall and F1, the recall of links and review
+together, the size of the review queue, against the generator's ground truth; wall time of the
+whole link (preparation, training, prediction, one-to-one) and peak memory of the process
+that ran it. Two name profiles (`--profile`): `realistic` (published name frequencies, the
+default) and `hard` (small name pools, many namesakes). "Plain Splink" is configured as
+Splink's own tutorials do: raw columns,
 out-of-the-box name and date-of-birth comparisons, blocking on name and date of birth, u by
 random sampling and m by EM. With --ceiling it also prints an upper bound on the F1 any
 method could reach on the same data (bench/_ceiling.py).
@@ -30,10 +35,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import machine  # noqa: E402
 
 
-def generate(directory: Path, left: int, right: int, seed: int, noise: float) -> int:
+def generate(directory: Path, left: int, right: int, seed: int, noise: float, profile: str) -> int:
     from hito.identity.synthetic import Noise, registries
 
-    data = registries(left, right, seed=seed, noise=Noise().scaled(noise))
+    data = registries(left, right, seed=seed, noise=Noise().scaled(noise), profile=profile)
     pq.write_table(pa.Table.from_pylist(data.left), directory / "left.parquet")
     pq.write_table(pa.Table.from_pylist(data.right), directory / "right.parquet")
     truth = sorted(data.truth)
@@ -47,13 +52,14 @@ def generate(directory: Path, left: int, right: int, seed: int, noise: float) ->
 MEMORY_LIMIT = "3GB"  # DuckDB's share; the rest of the 6 GB budget is Python and Arrow
 
 
-def run_hito(directory: Path, threshold: float) -> pa.Table:
+def run_hito(directory: Path, band: tuple[float, float]) -> pa.Table:
     from hito.identity.linkage import link
 
     outcome = link(
         pq.read_table(directory / "left.parquet"),
         pq.read_table(directory / "right.parquet"),
-        threshold=threshold,
+        threshold=band[1],
+        review_from=band[0],
         one_to_one=True,
         memory_limit=MEMORY_LIMIT,
         progress=lambda step: print(f"  hito: {step}", file=sys.stderr, flush=True),
@@ -62,7 +68,7 @@ def run_hito(directory: Path, threshold: float) -> pa.Table:
     return outcome.pairs
 
 
-def run_plain_splink(directory: Path, threshold: float) -> pa.Table:
+def run_plain_splink(directory: Path, band: tuple[float, float]) -> pa.Table:
     import duckdb
     import splink.comparison_library as cl
     from splink import DuckDBAPI, Linker, SettingsCreator, block_on
@@ -113,28 +119,56 @@ def run_plain_splink(directory: Path, threshold: float) -> pa.Table:
     linker.training.estimate_parameters_using_expectation_maximisation(
         block_on("first_name", "surname")
     )
-    predictions = linker.inference.predict(threshold_match_probability=threshold)
+    predictions = linker.inference.predict(threshold_match_probability=band[0])
     return connection.sql(
-        f"select id_l as id_left, id_r as id_right from {predictions.physical_name}"
+        f"select id_l as id_left, id_r as id_right, case when match_probability >= {band[1]} "
+        f"then 'link' else 'review' end as decision from {predictions.physical_name}"
     ).to_arrow_table()
 
 
-def child(method: str, directory: Path, threshold: float) -> None:
+def run_blocking(directory: Path) -> None:
+    from hito.identity.linkage import blocking_recall
+
+    truth = pq.read_table(directory / "truth.parquet")
+    left_ids, right_ids = truth.column("id_left").to_pylist(), truth.column("id_right").to_pylist()
+    pairs = list(zip(left_ids, right_ids, strict=True))
+    started = time.perf_counter()
+    result = blocking_recall(
+        pq.read_table(directory / "left.parquet"),
+        pq.read_table(directory / "right.parquet"),
+        pairs,
+        memory_limit=MEMORY_LIMIT,
+    )
+    print(
+        json.dumps(
+            {"true_pairs": result.true_pairs, "found": result.found,
+             "candidates": result.candidates, "seconds": time.perf_counter() - started}
+        )
+    )  # fmt: skip
+
+
+def child(method: str, directory: Path, band: tuple[float, float]) -> None:
     import warnings
 
     warnings.simplefilter("ignore")
+    if method == "blocking":
+        run_blocking(directory)
+        return
     started = time.perf_counter()
-    pairs = (run_hito if method == "hito" else run_plain_splink)(directory, threshold)
+    pairs = (run_hito if method == "hito" else run_plain_splink)(directory, band)
     seconds = time.perf_counter() - started
     truth = pq.read_table(directory / "truth.parquet")
-    found = set(
-        zip(pairs.column("id_left").to_pylist(), pairs.column("id_right").to_pylist(), strict=True)
-    )
     true = set(
         zip(truth.column("id_left").to_pylist(), truth.column("id_right").to_pylist(), strict=True)
     )
-    hits = len(found & true)
-    precision = hits / len(found) if found else 0.0
+    ids = zip(
+        pairs.column("id_left").to_pylist(), pairs.column("id_right").to_pylist(), strict=True
+    )
+    links, review = set(), set()
+    for pair, decision in zip(ids, pairs.column("decision").to_pylist(), strict=True):
+        (links if decision == "link" else review).add(pair)
+    hits = len(links & true)
+    precision = hits / len(links) if links else 0.0
     recall = hits / len(true) if true else 0.0
     f1 = 2 * precision * recall / (precision + recall) if hits else 0.0
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024
@@ -142,10 +176,13 @@ def child(method: str, directory: Path, threshold: float) -> None:
         json.dumps(
             {
                 "method": method,
-                "pairs": len(found),
+                "links": len(links),
                 "precision": precision,
                 "recall": recall,
                 "f1": f1,
+                "review": len(review),
+                "review_share": len(review) / len(true),
+                "recall_with_review": len((links | review) & true) / len(true),
                 "seconds": seconds,
                 "peak_gib": peak,
             }
@@ -153,34 +190,70 @@ def child(method: str, directory: Path, threshold: float) -> None:
     )
 
 
+def _child(method: str, directory: Path, band: tuple[float, float]) -> dict | None:
+    """Run one measurement in a process of its own (so its peak memory is its own)."""
+    done = subprocess.run(
+        [sys.executable, __file__, "--child", method, "--data", str(directory),
+         "--review-band", str(band[0]), str(band[1])],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    if done.returncode != 0:
+        print(f"{method}: failed\n{done.stderr[-3000:]}")
+        return None
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--left", type=int, default=1_600_000)
     parser.add_argument("--right", type=int, default=700_000)
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--threshold", type=float, default=0.5)
+    parser.add_argument(
+        "--review-band",
+        type=float,
+        nargs=2,
+        metavar=("LOW", "HIGH"),
+        default=None,
+        help="links at or above HIGH, review from LOW (default: Hito's REVIEW_BAND)",
+    )
     parser.add_argument(
         "--noise", type=float, default=1.0, help="scale of the registries' variations"
     )
     parser.add_argument("--methods", default="hito,plain-splink")
     parser.add_argument(
+        "--profile",
+        choices=["hard", "realistic"],
+        default="realistic",
+        help="name frequencies of the registries (hito.identity.synthetic.Population)",
+    )
+    parser.add_argument(
         "--ceiling", action="store_true", help="also bound the F1 any method could reach"
+    )
+    parser.add_argument(
+        "--no-blocking",
+        dest="blocking",
+        action="store_false",
+        help="skip measuring the blocking recall",
     )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--data", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    from hito.identity.linkage import REVIEW_BAND
+
+    band = tuple(args.review_band or REVIEW_BAND)
     if args.child:
-        child(args.child, args.data, args.threshold)
+        child(args.child, args.data, band)
         return
     print(f"machine: {machine()}")
     with tempfile.TemporaryDirectory(prefix="hito-bench-") as tmp:
         directory = Path(tmp)
         started = time.perf_counter()
-        pairs = generate(directory, args.left, args.right, args.seed, args.noise)
+        pairs = generate(directory, args.left, args.right, args.seed, args.noise, args.profile)
         print(
-            f"registries: {args.left:,} × {args.right:,} records, {pairs:,} true pairs "
-            f"(generated in {time.perf_counter() - started:.0f} s, seed {args.seed}, "
-            f"noise ×{args.noise})"
+            f"registries ({args.profile} profile): {args.left:,} × {args.right:,} records, "
+            f"{pairs:,} true pairs (generated in {time.perf_counter() - started:.0f} s, "
+            f"seed {args.seed}, noise ×{args.noise})",
+            flush=True,
         )
         if args.ceiling:
             from _ceiling import ceiling
@@ -191,20 +264,32 @@ def main() -> None:
                 f"an unmatched record at least as alike field by field; F1 <= {bound:.4f} "
                 f"for any method"
             )
-        print(f"{'method':<14}{'precision':>10}{'recall':>9}{'F1':>9}{'time':>10}{'peak mem':>11}")
+        if args.blocking:
+            result = _child("blocking", directory, band)
+            if result:
+                print(
+                    f"Hito's blocking: {result['found']:,} of {result['true_pairs']:,} true pairs "
+                    f"become candidates (recall {result['found'] / result['true_pairs']:.4f}), "
+                    f"{result['candidates']:,} pairs scored"
+                )
+        print(
+            f"review band {band[0]:g}–{band[1]:g}: links at or above {band[1]:g}, review from "
+            f"{band[0]:g}. Targets (realistic profile): links precision >= 0.999, links + review "
+            "recall >= 0.99, review <= 5% of the true pairs"
+        )
+        print(
+            f"{'method':<14}{'links prec':>11}{'links rec':>10}{'links F1':>9}"
+            f"{'+review rec':>12}{'review':>9}{'of true':>8}{'time':>9}{'peak mem':>10}"
+        )
         for method in filter(None, args.methods.split(",")):
-            done = subprocess.run(
-                [sys.executable, __file__, "--child", method, "--data", str(directory),
-                 "--threshold", str(args.threshold)],
-                capture_output=True, text=True, check=False,
-            )  # fmt: skip
-            if done.returncode != 0:
-                print(f"{method}: failed\n{done.stderr[-3000:]}")
+            result = _child(method, directory, band)
+            if not result:
                 continue
-            result = json.loads(done.stdout.strip().splitlines()[-1])
             print(
-                f"{method:<14}{result['precision']:>10.4f}{result['recall']:>9.4f}"
-                f"{result['f1']:>9.4f}{result['seconds']:>9.1f}s{result['peak_gib']:>9.2f} GiB"
+                f"{method:<14}{result['precision']:>11.4f}{result['recall']:>10.4f}"
+                f"{result['f1']:>9.4f}{result['recall_with_review']:>12.4f}"
+                f"{result['review']:>9,}{result['review_share']:>8.1%}"
+                f"{result['seconds']:>8.1f}s{result['peak_gib']:>6.2f} GiB"
             )
 
 

@@ -121,14 +121,39 @@ def _save_model(out: Path, model_json: dict[str, object], files: list[PersonFile
     return path
 
 
+def _band(value: tuple[float, float] | None) -> tuple[float, float] | None:
+    if value is None:
+        return None
+    low, high = value
+    if not 0.0 <= low <= high <= 1.0:
+        raise typer.BadParameter("need 0 <= LOW <= HIGH <= 1")
+    return low, high
+
+
+ReviewBandOption = Annotated[
+    tuple[float, float] | None,
+    typer.Option(
+        callback=_band,
+        metavar="LOW HIGH",
+        help="Pairs at or above HIGH are links, from LOW up to HIGH go to review, below LOW "
+        "are not written [default: 0.30 0.99]",
+    ),
+]
+
+
 @identity_app.command("link")
 def link(
     left: Annotated[Path, typer.Argument(help="First file (CSV)")],
     right: Annotated[Path, typer.Argument(help="Second file (CSV)")],
     out: Annotated[Path, typer.Option("--out", help="Pairs found (CSV)")],
+    review_band: ReviewBandOption = None,
     threshold: Annotated[
-        float, typer.Option(callback=_threshold, help="Lowest match probability written")
-    ] = 0.5,
+        float | None,
+        typer.Option(
+            callback=lambda v: None if v is None else _threshold(v),
+            help="Instead of a review band: write only links, at or above this probability",
+        ),
+    ] = None,
     column_map: MapOption = None,
     extra: ExtraOption = None,
     encoding: EncodingOption = "auto",
@@ -143,16 +168,24 @@ def link(
     """Find the records of LEFT and RIGHT that are the same person.
 
     Standard columns: id, given_names, surnames, birth_date, sex, nationality, document_type,
-    document_number. Writes id_left, id_right, match_probability, match_weight,
-    one row per pair at or above the threshold, and the trained model beside it
-    (OUT.model.json, with the fingerprints of the files it was trained on)."""
+    document_number. Writes id_left, id_right, match_probability, match_weight, decision
+    (`link` at or above the review band, `review` within it; pairs below are not written),
+    and the trained model beside it (OUT.model.json, with the fingerprints of the files it
+    was trained on)."""
+    from hito.identity.linkage import REVIEW_BAND
     from hito.identity.linkage import link as link_files
 
+    if threshold is not None and review_band is not None:
+        raise typer.BadParameter("give --review-band or --threshold, not both")
+    low, high = review_band or REVIEW_BAND
+    if threshold is not None:
+        low = high = threshold
     files = [_read(path, column_map, extra, encoding) for path in (left, right)]
     outcome = link_files(
         files[0].table,
         files[1].table,
-        threshold=threshold,
+        threshold=high,
+        review_from=low if low < high else None,
         extra=tuple(c for c in files[0].table.column_names if c not in _STANDARD_SET),
         progress=lambda step: say(f"{step}…"),
         one_to_one=one_to_one,
@@ -160,7 +193,12 @@ def link(
     _write_pairs(out, outcome.pairs)
     model_path = _save_model(out, outcome.model_json, files)
     _summary(files, outcome.unreadable)
-    typer.echo(f"{outcome.pairs.num_rows:,} pairs → {out} (model: {model_path.name})")
+    decisions = outcome.pairs.column("decision").to_pylist()
+    links = decisions.count("link")
+    typer.echo(
+        f"{links:,} links and {len(decisions) - links:,} pairs to review → {out} "
+        f"(model: {model_path.name})"
+    )
 
 
 @identity_app.command("dedupe")
@@ -202,7 +240,7 @@ def dedupe(
 def _write_pairs(out: Path, pairs: pa.Table) -> None:
     with out.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["id_left", "id_right", "match_probability", "match_weight"])
+        writer.writerow(["id_left", "id_right", "match_probability", "match_weight", "decision"])
         for row in pairs.to_pylist():
             writer.writerow(
                 [
@@ -210,6 +248,7 @@ def _write_pairs(out: Path, pairs: pa.Table) -> None:
                     row["id_right"],
                     f"{row['match_probability']:.6f}",
                     f"{row['match_weight']:.3f}",
+                    row["decision"],
                 ]
             )
 
@@ -316,7 +355,7 @@ def load_alerts(
 
 
 @identity_app.command("link-persons")
-def link_persons() -> None:
+def link_persons(review_band: ReviewBandOption = None) -> None:
     """Train the linkage model on this node's person encounters, group them into identities
     and queue the uncertain pairs for review (reviewers' decisions are kept)."""
     from hito.auth import unrestricted
@@ -326,7 +365,9 @@ def link_persons() -> None:
     node = settings()
     with sessions(node)() as session:
         scope = unrestricted(node.node)
-        summary = run(session, scope=scope, progress=lambda s: say(f"{s}…"))
+        summary = run(
+            session, scope=scope, progress=lambda s: say(f"{s}…"), review_band=review_band
+        )
         # Humanitarian cases follow the identities found: merged where one person had two,
         # and recorded where the run no longer agrees that a case is one person.
         merges = follow_identities(session, scope=scope)

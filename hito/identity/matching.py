@@ -51,10 +51,19 @@ def _pair(a: int, b: int) -> tuple[int, int]:
 
 
 def link_persons(
-    session: Session, *, scope: Scope, progress: Callable[[str], None] | None = None
+    session: Session,
+    *,
+    scope: Scope,
+    progress: Callable[[str], None] | None = None,
+    review_band: tuple[float, float] | None = None,
 ) -> dict[str, int]:
-    """Train on every person of the node, cluster, and queue the uncertain pairs."""
+    """Train on every person of the node, cluster at the band's upper probability, and queue
+    the pairs within the band for review (default: `REVIEW_BAND`)."""
     from hito.identity.linkage import REVIEW_BAND, dedupe
+
+    low, high = review_band or REVIEW_BAND
+    if not 0.0 <= low <= high <= 1.0:
+        raise InvalidInput("review band: probabilities with 0 <= low <= high <= 1")
 
     scope.require("admin")
     with unscoped(session):  # the model learns from every encounter this node holds
@@ -68,8 +77,8 @@ def link_persons(
     ).all()
     outcome = dedupe(
         pa.Table.from_pylist([person_standard(p) for p in persons]),
-        threshold=REVIEW_BAND[1],
-        pairs_from=REVIEW_BAND[0],
+        threshold=high,
+        pairs_from=low,
         explain_pairs=True,
         progress=progress,
         must_link=[(str(a), str(b)) for a, b, s in decided if s == ReviewStatus.match],
@@ -118,7 +127,7 @@ def link_persons(
     existing = {(r.person_low_id, r.person_high_id): r for r in session.scalars(select(LinkReview))}
     queued = 0
     for row in outcome.pairs.to_pylist():
-        if row["match_probability"] >= REVIEW_BAND[1]:
+        if row["match_probability"] >= high:
             continue
         key = _pair(int(row["id_left"]), int(row["id_right"]))
         review = existing.get(key)

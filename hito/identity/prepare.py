@@ -127,6 +127,24 @@ def prepare_select(source: str, *, extra: tuple[str, ...] = ()) -> str:
     extras_out = "".join(f", {_q('x_' + name)}" for name in extra)
     married = r"regexp_extract(s_fold, '^(.*[a-z0-9]) de ([a-z0-9]+)$', 2)"
     return f"""
+with prepared as ({_prepared_select(source, extras, extras_out, married, this_year)})
+select *, substr(doc, 1, 6) as doc_head, substr(doc, -5) as doc_tail,
+    nullif(array_to_string(list_sort(name_ph), ' '), '') as name_key,
+    list_distinct(flatten(list_transform(name_ph, lambda a: list_transform(
+        list_filter(name_ph, lambda b: b > a), lambda b: a || '|' || b)))) as name_pairs
+from (
+    select *, list_distinct(list_filter(list_transform(
+        list_concat(g_tok, string_split(coalesce(s_all, ''), ' ')),
+        lambda t: {_phonetic("t")}), lambda t: t <> '')) as name_ph
+    from prepared
+)
+"""
+
+
+def _prepared_select(
+    source: str, extras: str, extras_out: str, married: str, this_year: int
+) -> str:
+    return f"""
 with folded as (
     select
         cast(x.id as varchar) as id,
@@ -218,6 +236,7 @@ select
             then nullif(ltrim(regexp_replace(doc_raw, '[^0-9]', '', 'g'), '0'), '')
         else nullif(upper(regexp_replace(doc_raw, '[^A-Za-z0-9]', '', 'g')), '')
     end as doc,
+    case when doc_raw is not null then nullif(doc_type, '') end as doc_kind,
     -- what could not be read, for the summary
     (b_raw is not null and coalesce(not (by0 between 1900 and {this_year}), true))
         as bad_birth_date,
@@ -357,13 +376,14 @@ def prepare_record(record: dict[str, Any]) -> dict[str, Any]:
     s_all = _without_particles_py(s_fold)
     g_tok = g_all.split(" ") if g_all else []
     s_parts = s_all.split(" ") if s_all else []
+    name_ph = list(dict.fromkeys(filter(None, (phonetic(t) for t in g_tok + s_parts))))
     year, month, day, _ = _birth(record.get("birth_date"))
     sex = str(record.get("sex") or "").strip().lower()
     nationality = str(record.get("nationality") or "").strip()
     nationality = "".join(
         c for c in unicodedata.normalize("NFD", nationality) if not unicodedata.combining(c)
     ).upper()
-    return {
+    prepared = {
         "id": None if record.get("id") is None else str(record["id"]),
         "g_all": g_all,
         "g1": g_tok[0] if g_tok else None,
@@ -385,7 +405,19 @@ def prepare_record(record: dict[str, Any]) -> dict[str, Any]:
         "sex": "f" if sex in FEMALE else "m" if sex in MALE else None,
         "nat": _COUNTRIES.get(nationality),
         "doc": document_key(record.get("document_number"), record.get("document_type")),
+        "doc_kind": (str(record.get("document_type") or "").strip().lower() or None)
+        if record.get("document_number") not in (None, "")
+        else None,
+        "doc_head": None,
+        "doc_tail": None,
+        "name_ph": name_ph,
+        "name_key": " ".join(sorted(name_ph)) or None,
+        "name_pairs": [f"{a}|{b}" for a in name_ph for b in name_ph if b > a],
     }
+    doc = prepared["doc"]
+    if isinstance(doc, str):
+        prepared["doc_head"], prepared["doc_tail"] = doc[:6], doc[-5:]
+    return prepared
 
 
 def match_keys(prepared: dict[str, Any]) -> set[str]:

@@ -143,10 +143,20 @@ class Person:
     sex: str
     nationality: str
     document: str
+    passport: str  # another document the person may show instead
+
+
+PROFILES = ("hard", "realistic")
 
 
 class Population:
-    def __init__(self, seed: int) -> None:
+    """People drawn with the name frequencies of a profile: `hard` (today's small pools, about
+    170 given names per sex and 230 surnames, so namesakes abound) or `realistic` (published
+    name statistics with their long tails, `synthetic_names`)."""
+
+    def __init__(self, seed: int, profile: str = "hard") -> None:
+        if profile not in PROFILES:
+            raise ValueError(f"profile {profile!r}: one of {', '.join(PROFILES)}")
         self.rng = np.random.default_rng(seed)
         self.given = {key: list(dict.fromkeys(value.split())) for key, value in _GIVEN.items()}
         hispanic = _SURNAMES["HISP"].split() + _PARTICLE_SURNAMES
@@ -159,6 +169,25 @@ class Population:
         }
         self._given_p = {key: _zipf(len(v)) for key, v in self.given.items()}
         self._surname_p = {key: _zipf(len(v), 0.8) for key, v in self.surnames.items()}
+        if profile == "realistic":
+            self._realistic()
+
+    def _realistic(self) -> None:
+        from hito.identity.synthetic_names import pools
+
+        given, surnames = pools(
+            tuple((sex, tuple(self.given[("HISP", sex)])) for sex in ("F", "M")),
+            tuple(_SURNAMES["PE-ANDEAN"].split()),
+            tuple((sex, tuple(self.given[("HT", sex)])) for sex in ("F", "M")),
+            tuple(_SURNAMES["HT"].split()),
+        )
+        for key, (names, p) in given.items():
+            self.given[key], self._given_p[key] = names, p
+        for nationality, (names, p) in surnames.items():
+            if nationality != "HT":  # "de la Cruz", "del Valle": 2% of Hispanic surnames
+                names = names + _PARTICLE_SURNAMES
+                p = np.concatenate([p * 0.98, np.full(len(_PARTICLE_SURNAMES), 0.004)])
+            self.surnames[nationality], self._surname_p[nationality] = names, p / p.sum()
 
     def people(self, count: int, first_entity: int = 0) -> list[Person]:
         rng = self.rng
@@ -191,9 +220,14 @@ class Population:
                     sex,
                     nationality,
                     self._document(nationality),
+                    self._passport(),
                 )
             )
         return people
+
+    def _passport(self) -> str:
+        letters = "".join(self.rng.choice(list("ABCDEFGHJKLMNPRSTUVWXYZ"), 1))
+        return letters + str(int(self.rng.integers(10_000_000, 99_999_999)))
 
     def _document(self, nationality: str) -> str:
         rng = self.rng
@@ -232,6 +266,18 @@ def _typo(rng: np.random.Generator, text: str) -> str:
     return text[:i] + "aeiourns"[int(rng.integers(0, 8))] + text[i + 1 :]
 
 
+def _year_slip(rng: np.random.Generator, birth: str) -> str:
+    """One digit of the year's last two replaced (1987 → 1984, 1997), staying in the past."""
+    year = int(birth[:4])
+    position = 2 + int(rng.integers(0, 2))
+    digits = list(f"{year:04d}")
+    digits[position] = str((int(digits[position]) + int(rng.integers(1, 10))) % 10)
+    slipped = int("".join(digits))
+    if not 1900 <= slipped <= 2025:
+        slipped = year - 10 if position == 2 else year - 1
+    return f"{slipped:04d}{birth[4:]}"
+
+
 @dataclass
 class Noise:
     """How often each variation happens when a registry writes a person down."""
@@ -252,6 +298,9 @@ class Noise:
     document_missing: float = 0.30
     document_typo: float = 0.03
     sex_missing: float = 0.03
+    swap_name_columns: float = 0.02  # given names written as surnames and the other way
+    birth_year_typo: float = 0.02  # one digit of the year wrong
+    document_other_type: float = 0.05  # a passport shown instead of the national document
 
     def scaled(self, factor: float) -> Noise:
         """The same habits, `factor` times as often."""
@@ -275,6 +324,9 @@ CLEAN = Noise(
     document_missing=0.1,
     document_typo=0.005,
     sex_missing=0.0,
+    swap_name_columns=0.0,
+    birth_year_typo=0.005,
+    document_other_type=0.01,
 )
 
 
@@ -282,7 +334,7 @@ def record(
     rng: np.random.Generator, person: Person, noise: Noise, record_id: str
 ) -> dict[str, str]:
     """One registry's row for a person, with that registry's habits."""
-    r = rng.random(16)
+    r = rng.random(19)
     given = list(person.given)
     if len(given) > 1 and r[0] < noise.shorten_given:
         given = given[:1]
@@ -315,18 +367,24 @@ def record(
         birth = f"{year:04d}-{month:02d}-{max(1, min(28, day + slip)):02d}"
     else:
         birth = f"{year:04d}-{month:02d}-{day:02d}"
+    if birth and r[16] < noise.birth_year_typo:
+        birth = _year_slip(rng, birth)
     document = person.document
     if r[11] < noise.document_typo:
         digits = [i for i, c in enumerate(document) if c.isdigit()]
         i = digits[int(rng.integers(0, len(digits)))]
         document = document[:i] + str((int(document[i]) + 1) % 10) + document[i + 1 :]
     document_type = _DOCUMENT_TYPE[person.nationality]
+    if r[17] < noise.document_other_type and document_type != "passport":
+        document, document_type = person.passport, "passport"
     if r[12] < noise.document_missing:
         document, document_type = "", ""
     if r[13] < noise.drop_accents:
         given_text, surname_text = _strip_accents(given_text), _strip_accents(surname_text)
     if r[14] < noise.upper_case:
         given_text, surname_text = given_text.upper(), surname_text.upper()
+    if r[18] < noise.swap_name_columns:
+        given_text, surname_text = surname_text, given_text
     return {
         "id": record_id,
         "given_names": given_text,
@@ -355,10 +413,12 @@ def registries(
     overlap: float = 0.4,
     seed: int = 7,
     noise: Noise | None = None,
+    profile: str = "hard",
 ) -> Registries:
     """Peru's (left) and Chile's (right) registries; `overlap` of the right's people are also
-    in the left one. Both are written with `Noise`, so neither is the clean copy."""
-    population = Population(seed)
+    in the left one. Both are written with `Noise`, so neither is the clean copy. `profile`
+    chooses the name frequencies (`Population`)."""
+    population = Population(seed, profile)
     rng = population.rng
     shared = int(right_size * overlap)
     people = population.people(left_size + right_size - shared)

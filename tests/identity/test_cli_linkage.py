@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from hito.identity.linkage import REVIEW_BAND
 from hito.identity.synthetic import Noise, registries, registry_with_duplicates, write_csv
 
 HITO = [sys.executable, "-m", "hito.cli"]
@@ -64,17 +65,53 @@ def test_link_two_countries_files_with_one_column_map(two_registries, tmp_path: 
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     pairs = read(out)
-    assert list(pairs[0]) == ["id_left", "id_right", "match_probability", "match_weight"]
-    assert all(float(p["match_probability"]) >= 0.5 for p in pairs)
-    found = {(p["id_left"], p["id_right"]) for p in pairs}
-    precision = len(found & truth) / len(found)
-    recall = len(found & truth) / len(truth)
-    assert precision > 0.97 and recall > 0.95, (precision, recall)
+    assert list(pairs[0]) == [
+        "id_left", "id_right", "match_probability", "match_weight", "decision"
+    ]  # fmt: skip
+    low, high = REVIEW_BAND
+    for pair in pairs:  # the decision follows the band; nothing below it is written
+        probability = float(pair["match_probability"])
+        assert probability >= low
+        assert pair["decision"] == ("link" if probability >= high else "review")
+    links = {(p["id_left"], p["id_right"]) for p in pairs if p["decision"] == "link"}
+    review = {(p["id_left"], p["id_right"]) for p in pairs if p["decision"] == "review"}
+    precision = len(links & truth) / len(links)
+    recall = len(links & truth) / len(truth)
+    assert precision > 0.99 and recall > 0.85, (precision, recall)
+    # The band holds what the links miss: with it, nearly every true pair is found.
+    assert len((links | review) & truth) / len(truth) > 0.95
+    assert len(review) < 0.15 * len(truth)
+    # One-to-one: no record is linked twice.
+    assert len({a for a, _ in links}) == len(links) == len({b for _, b in links})
     model = json.loads((tmp_path / "pairs.csv.model.json").read_text())
     trained_on = model["hito_training_data"]
     assert [t["rows"] for t in trained_on] == [3000, 1500]
     assert trained_on[1]["encoding"] == "latin-1" and len(trained_on[1]["sha256"]) == 64
     assert "preparing" in done.stderr and "training" in done.stderr  # progress shown
+
+
+def test_review_band_and_threshold_choose_what_is_written(two_registries, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    peru, chile, _ = two_registries
+    out = tmp_path / "pairs.csv"
+    done = hito("link", str(peru), str(chile), "--out", str(out), "--map", CHILE_MAP,
+                "--review-band", "0.1", "0.999")  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    wide = read(out)
+    assert {p["decision"] for p in wide} == {"link", "review"}
+    assert all((float(p["match_probability"]) >= 0.999) == (p["decision"] == "link") for p in wide)
+    assert "links and" in done.stdout and "pairs to review" in done.stdout
+    done = hito("link", str(peru), str(chile), "--out", str(out), "--map", CHILE_MAP,
+                "--threshold", "0.5")  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert {p["decision"] for p in read(out)} == {"link"}
+    for band in (["0.9", "0.5"], ["-0.1", "0.5"], ["0.2", "1.5"]):
+        done = hito("link", str(peru), str(chile), "--out", str(tmp_path / "never.csv"),
+                    "--map", CHILE_MAP, "--review-band", *band)  # fmt: skip
+        assert done.returncode == 2 and "LOW <= HIGH" in done.stderr, band
+    done = hito("link", str(peru), str(chile), "--out", str(tmp_path / "never.csv"),
+                "--review-band", "0.2", "0.9", "--threshold", "0.5")  # fmt: skip
+    assert done.returncode == 2 and "not both" in done.stderr
+    assert not (tmp_path / "never.csv").exists()
 
 
 def test_a_mapped_column_absent_from_a_file_is_named(two_registries, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

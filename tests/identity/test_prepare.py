@@ -11,7 +11,8 @@ from hito.identity.synthetic import Noise, Population, record
 
 FIELDS = [
     "g_all", "g1", "g2", "s_all", "s1", "s2", "married", "g1_ph", "s1_ph", "s2_ph",
-    "byear", "bmonth", "bday", "dob", "dob_swap", "sex", "nat", "doc",
+    "byear", "bmonth", "bday", "dob", "dob_swap", "sex", "nat", "doc", "doc_kind", "doc_head",
+    "doc_tail", "name_key",
 ]  # fmt: skip
 
 AWKWARD = [
@@ -63,6 +64,8 @@ def test_python_preparation_matches_sql(rows: str) -> None:
             assert python[name] == sql[name], (source, name, python[name], sql[name])
         assert set(python["s_tok"]) == set(sql["s_tok"])
         assert python["g_tok"] == sql["g_tok"]
+        assert set(python["name_ph"]) == set(sql["name_ph"])
+        assert set(python["name_pairs"]) == set(sql["name_pairs"])
 
 
 def test_awkward_values_are_read_as_people_write_them() -> None:

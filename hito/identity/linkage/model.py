@@ -12,8 +12,21 @@ import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink import SettingsCreator, block_on
 
-# Uncertain band: pairs between these probabilities go to a reviewer.
-REVIEW_BAND = (0.30, 0.95)
+from hito.identity.linkage import blocking
+
+# Two thresholds (Fellegi-Sunter's link / review / non-link): pairs at or above the upper are
+# links, pairs between the two go to a reviewer, pairs below are not links. The upper keeps a
+# wrong merge of two people rarer than one in a thousand links (bench/linkage.py).
+REVIEW_BAND = (0.30, 0.99)
+# Given names and surnames written in each other's columns on one side: one record's given
+# names are the other's surnames, and its surnames the other's given names (or one holds the
+# other's, a second surname or given name dropped). Asking for both, in the same direction,
+# keeps "Juan | Medina Ruiz" from passing for "Medina Soto | Juan".
+SWAPPED = (
+    "((s_all_l = g_all_r and (list_has_all(s_tok_r, g_tok_l) or list_has_all(g_tok_l, s_tok_r)))"
+    " or (g_all_l = s_all_r and (list_has_all(s_tok_l, g_tok_r) "
+    "or list_has_all(g_tok_r, s_tok_l))))"
+)
 # The level whose u is counted from the data rather than sampled (see run.complete_u).
 SAME_DOCUMENT = "same document number"
 
@@ -30,6 +43,9 @@ def _given_names() -> cl.CustomComparison:
             cll.CustomLevel(
                 "g1_l = g1_r and (g2_l is null or g2_r is null)",
                 "first given name agrees, the other record has only one",
+            ),
+            cll.CustomLevel(
+                SWAPPED, "given names and surnames in each other's columns on one side"
             ),
             cll.JaroWinklerLevel("g_all", 0.92).configure(
                 label_for_charts="given names nearly agree (typing slip)"
@@ -76,6 +92,9 @@ def _surnames() -> cl.CustomComparison:
             cll.ArrayIntersectLevel("s_tok", 1).configure(
                 label_for_charts="one surname shared (moved, missing or married name)"
             ),
+            cll.CustomLevel(
+                SWAPPED, "given names and surnames in each other's columns on one side"
+            ),
             cll.JaroWinklerLevel("s_all", 0.85).configure(label_for_charts="surnames similar"),
             cll.ElseLevel(),
         ],
@@ -102,6 +121,11 @@ def _birth_date() -> cl.CustomComparison:
                 "byear_l = byear_r and bday_l = bday_r", "same year and day, month differs"
             ),
             cll.CustomLevel("byear_l = byear_r", "same year"),
+            cll.CustomLevel(
+                "bmonth_l = bmonth_r and (bday_l = bday_r or bday_l is null or bday_r is null) "
+                "and (byear_l % 10 = byear_r % 10 or byear_l // 10 = byear_r // 10)",
+                "same day and month, one digit of the year differs",
+            ),
             cll.CustomLevel("abs(byear_l - byear_r) <= 2", "years within 2"),
             cll.ElseLevel(),
         ],
@@ -113,7 +137,10 @@ def _document() -> cl.CustomComparison:
         output_column_name="document",
         comparison_description="Document number (digits, leading zeros dropped)",
         comparison_levels=[
-            cll.NullLevel("doc"),
+            cll.CustomLevel(
+                "doc_l is null or doc_r is null or doc_kind_l <> doc_kind_r",
+                "missing, or documents of different kinds",
+            ).configure(is_null_level=True),
             cll.ExactMatchLevel("doc").configure(label_for_charts=SAME_DOCUMENT),
             cll.DamerauLevenshteinLevel("doc", 1).configure(
                 label_for_charts="document number one slip apart"
@@ -148,32 +175,6 @@ def _extra(column: str) -> cl.CustomComparison:
     )
 
 
-BLOCKING_RULES: list[Any] = [
-    block_on("doc"),
-    # A slip in the document number: the rest of it and the birth year.
-    block_on("substr(doc, 1, 6)", "byear"),
-    block_on("substr(doc, -5)", "byear"),
-    # Same birth date and one name, in its place or moved between the surname columns.
-    block_on("dob", "g1_ph"),
-    block_on("dob", "s1_ph"),
-    block_on("dob", "s2_ph"),
-    "l.dob = r.dob and l.s1_ph = r.s2_ph",
-    "l.dob = r.dob and l.s2_ph = r.s1_ph",
-    "l.dob_swap = r.dob and l.g1_ph = r.g1_ph",
-    # Birth dates that disagree or are partial: the birth year and two names.
-    block_on("byear", "s1_ph", "s2_ph"),
-    block_on("byear", "g1_ph", "s1_ph"),
-    block_on("byear", "g1_ph", "s2_ph"),
-    "l.s1_ph = r.s2_ph and l.s2_ph = r.s1_ph and l.g1_ph = r.g1_ph",
-    block_on("g1_ph", "s1_ph", "s2_ph"),
-    # No birth year on one side: names alone (one-sided filters keep the join small).
-    "l.byear is null and l.g1_ph = r.g1_ph and l.s1_ph = r.s1_ph",
-    "r.byear is null and l.g1_ph = r.g1_ph and l.s1_ph = r.s1_ph",
-    "l.byear is null and l.s1_ph = r.s1_ph and l.s2_ph = r.s2_ph",
-    "r.byear is null and l.s1_ph = r.s1_ph and l.s2_ph = r.s2_ph",
-]
-
-
 LinkType = Literal["link_only", "link_and_dedupe", "dedupe_only"]
 
 
@@ -193,7 +194,8 @@ def settings(
         link_type=link_type,
         unique_id_column_name="id",
         comparisons=comparisons,
-        blocking_rules_to_generate_predictions=blocking_rules or BLOCKING_RULES,
+        blocking_rules_to_generate_predictions=blocking_rules
+        or [rule.splink() for rule in blocking.RULES],
         retain_intermediate_calculation_columns=False,
         retain_matching_columns=False,
         additional_columns_to_retain=[],

@@ -14,9 +14,10 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 from splink import DuckDBAPI, Linker
+from splink.blocking_analysis import count_comparisons_from_blocking_rules
 
 from hito.identity import prepare
-from hito.identity.linkage import model
+from hito.identity.linkage import blocking, model
 
 Progress = Callable[[str], None]
 logging.getLogger("splink").setLevel(logging.ERROR)
@@ -75,6 +76,17 @@ def _prepare(connection: Any, tables: dict[str, pa.Table], extra: tuple[str, ...
         connection.register(f"{name}_raw", table)
         _run(connection, prepare.prepare_sql(f"{name}_raw", name, extra=extra))
         connection.unregister(f"{name}_raw")
+
+
+def _blocking(
+    connection: Any, left: str, right: str | None, extra: Sequence[str], clock: _Clock
+) -> list[Any]:
+    """The blocking rules for these tables, saying which optional ones cost too much."""
+    rules, dropped = blocking.choose(connection, left, right, extra)
+    for rule, count in dropped:
+        keys = " and ".join(key for key, _ in rule.keys)
+        clock.progress(f"blocking on {keys} alone would compare {count:,} pairs: left out")
+    return [rule.splink() for rule in rules]
 
 
 U_SAMPLE = 2_000_000  # random pairs drawn to estimate u
@@ -172,14 +184,29 @@ def floor_m(model_json: dict[str, Any]) -> dict[str, Any]:
 COMPETING_FLOOR = 0.01
 
 
-def _pairs(connection: Any, table: str, threshold: float, *, one_to_one: bool = False) -> pa.Table:
-    source = table
+def _pairs(
+    connection: Any,
+    table: str,
+    threshold: float,
+    *,
+    one_to_one: bool = False,
+    review_from: float | None = None,
+) -> pa.Table:
+    """Pairs at or above `threshold`, decided `link`, and those from `review_from` up to it,
+    decided `review`. One-to-one, a link must be both records' best candidate; a pair to
+    review need not be (the reviewer sees the candidates that compete)."""
+    source, best = table, "true"
     if one_to_one:
-        source = _one_to_one(table)
+        source, best = _one_to_one(table), "rank_l = 1 and rank_r = 1"
+    low = float(threshold if review_from is None else min(review_from, threshold))
     return connection.sql(
-        f"select id_l as id_left, id_r as id_right, match_probability, match_weight "
-        f"from {source} where match_probability >= {float(threshold)} "
-        f"order by match_probability desc, id_l, id_r"
+        f"select id_l as id_left, id_r as id_right, match_probability, match_weight, "
+        f"case when match_probability >= {float(threshold)} then 'link' else 'review' end "
+        f"as decision from {source} "
+        f"where match_probability >= {low} "
+        f"and ({best} or match_probability < {float(threshold)}) "
+        + ("" if review_from is not None else f"and {best} ")
+        + "order by match_probability desc, id_l, id_r"
     ).to_arrow_table()
 
 
@@ -190,9 +217,9 @@ def _one_to_one(table: str) -> str:
     Each pair's odds (2^weight) are weighed against those of every other candidate of both its
     records: P(l = r) = o / (1 + others of l + others of r + o), so two equally good candidates
     share the evidence instead of each looking certain. Then each record keeps only its best
-    link, and only when it is the other's best too (ties broken by id); at thresholds of 0.5 or
-    more that follows from the probabilities alone. The probability rises with the adjusted
-    weight, so the caller's threshold can be applied after the ranking."""
+    link, and only when it is the other's best too (ties broken by id: `rank_l`, `rank_r`); at
+    thresholds of 0.5 or more that follows from the probabilities alone. The probability rises
+    with the adjusted weight, so the caller's threshold can be applied after the ranking."""
     window = "rows between unbounded preceding and unbounded following exclude current row"
     odds = "pow(2, least(match_weight, 60))"  # beyond 2^60 a pair is certain anyway
     return f"""(
@@ -211,7 +238,7 @@ def _one_to_one(table: str) -> str:
                     from {table}
                 )
             )
-        ) where rank_l = 1 and rank_r = 1
+        )
     )"""
 
 
@@ -225,9 +252,12 @@ def link(
     memory_limit: str | None = None,
     one_to_one: bool = False,
     spark: Any | None = None,
+    review_from: float | None = None,
 ) -> Outcome:
     """Pairs of records, one from each table, that are the same person, at or above
-    `threshold`; the model is trained on these two tables without labels. With `one_to_one`,
+    `threshold` (decision `link`), and with `review_from` those from there up to the threshold
+    (decision `review`: for a person to decide); the model is trained on these two tables
+    without labels. With `one_to_one`,
     a record links to at most one of the other table, and each pair's probability weighs all
     the candidates of both its records (see `_one_to_one`).
 
@@ -250,23 +280,25 @@ def link(
             api, inputs = spark_inputs(connection, spark, ["hito_left", "hito_right"], folder)
         else:
             api, inputs = DuckDBAPI(connection), ["hito_left", "hito_right"]
+        rules = _blocking(connection, "hito_left", "hito_right", extra, clock)
         linker = Linker(
             [api.register(table) for table in inputs],
-            model.settings("link_only", extra=tuple(extra)),
+            model.settings("link_only", extra=tuple(extra), blocking_rules=rules),
             log_level=None,
         )
         clock.step("training")
         counts = document_counts(connection, ["hito_left", "hito_right"])
         linker = _train(linker, api, inputs, counts=counts)
         clock.step("predicting")
-        lowest = min(threshold, COMPETING_FLOOR) if one_to_one else threshold
+        lowest = min(threshold, review_from if review_from is not None else threshold)
+        lowest = min(lowest, COMPETING_FLOOR) if one_to_one else lowest
         predictions = linker.inference.predict(threshold_match_probability=lowest)
         table = predictions.physical_name
         if spark is not None:
             from hito.identity.linkage.spark import fetch_predictions
 
             table = fetch_predictions(connection, predictions, folder)
-        pairs = _pairs(connection, table, threshold, one_to_one=one_to_one)
+        pairs = _pairs(connection, table, threshold, one_to_one=one_to_one, review_from=review_from)
     clock.step("")
     return Outcome(
         pairs=pairs,
@@ -298,9 +330,10 @@ def dedupe(
     _prepare(connection, {"hito_records": table}, tuple(extra))
     unreadable = prepare.unreadable_counts(connection, "hito_records")
     api = DuckDBAPI(connection)
+    rules = _blocking(connection, "hito_records", None, extra, clock)
     linker = Linker(
         api.register("hito_records"),
-        model.settings("dedupe_only", extra=tuple(extra)),
+        model.settings("dedupe_only", extra=tuple(extra), blocking_rules=rules),
         log_level=None,
     )
     clock.step("training")
@@ -330,6 +363,54 @@ def dedupe(
         clusters=cluster_table,
         timings=clock.timings,
     )
+
+
+@dataclass
+class Blocking:
+    """What the blocking rules do on these tables: how many true pairs they bring to scoring
+    and how many pairs they make in all."""
+
+    true_pairs: int
+    found: int
+    candidates: int
+
+    @property
+    def recall(self) -> float:
+        return self.found / self.true_pairs if self.true_pairs else 1.0
+
+
+def blocking_recall(
+    left: pa.Table,
+    right: pa.Table | None,
+    truth: Sequence[tuple[str, str]],
+    *,
+    extra: Sequence[str] = (),
+    memory_limit: str | None = None,
+) -> Blocking:
+    """Blocking recall against known true pairs (a benchmark's truth), with the rules a link
+    (or, `right` None, a deduplication) of these tables would use, and their pair count."""
+    connection = connect(memory_limit=memory_limit)
+    names = {"hito_left": left} if right is None else {"hito_left": left, "hito_right": right}
+    _prepare(connection, names, tuple(extra))
+    other = None if right is None else "hito_right"
+    rules, _ = blocking.choose(connection, "hito_left", other, extra)
+    connection.register(
+        "hito_truth",
+        pa.table({"id_left": [a for a, _ in truth], "id_right": [b for _, b in truth]}),
+    )
+    total, found = blocking.recall(
+        connection, rules, "hito_left", other or "hito_left", "hito_truth"
+    )
+    api = DuckDBAPI(connection)
+    tables = [api.register(name) for name in names]
+    counted = count_comparisons_from_blocking_rules(
+        tables if len(tables) > 1 else tables[0],
+        blocking_rules=[rule.splink() for rule in rules],
+        link_type="link_only" if right is not None else "dedupe_only",
+        unique_id_column_name="id",
+        record_sample_proportion=1.0,
+    )
+    return Blocking(total, found, int(counted[-1]["cumulative_comparison_count"]))
 
 
 def _with_fields(connection: Any, table: str, threshold: float, linker: Linker) -> pa.Table:
@@ -419,6 +500,7 @@ def explain(
     settings["retain_intermediate_calculation_columns"] = True
     settings["retain_matching_columns"] = True
     settings["link_type"] = "link_only"
+    settings["blocking_rules_to_generate_predictions"] = []  # every given pair is scored
     # Term frequencies of a handful of records would mislead: score without them.
     for comparison in settings["comparisons"]:
         for level in comparison["comparison_levels"]:
@@ -456,7 +538,7 @@ _PREPARED = pa.schema(
         ("g1_ph", pa.string()), ("s1_ph", pa.string()), ("s2_ph", pa.string()),
         ("byear", pa.int32()), ("bmonth", pa.int32()), ("bday", pa.int32()),
         ("dob", pa.string()), ("dob_swap", pa.string()), ("sex", pa.string()),
-        ("nat", pa.string()), ("doc", pa.string()),
+        ("nat", pa.string()), ("doc", pa.string()), ("doc_kind", pa.string()),
     ]
 )  # fmt: skip
 

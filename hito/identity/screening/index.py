@@ -41,6 +41,7 @@ _FIELDS = (
     "sex",
     "nat",
     "doc",
+    "doc_kind",
 )
 
 

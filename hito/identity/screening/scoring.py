@@ -61,6 +61,21 @@ def _jw(a: str, b: str) -> float:
     return float(JaroWinkler.similarity(a, b))
 
 
+def _swapped(s: dict[str, Any], e: dict[str, Any]) -> bool:
+    """Given names and surnames in each other's columns on one side (as the linkage model's
+    SWAPPED level): one's given names are the other's surnames, and its surnames hold the
+    other's given names or are held by them."""
+
+    def one_way(a: dict[str, Any], b: dict[str, Any]) -> bool:
+        given, surnames = set(a["g_tok"] or ()), set(b["s_tok"] or ())
+        return bool(
+            a["s_all"] and a["s_all"] == b["g_all"] and given and surnames
+            and (given <= surnames or surnames <= given)
+        )  # fmt: skip
+
+    return one_way(s, e) or one_way(e, s)
+
+
 def given_names(s: dict[str, Any], e: dict[str, Any], f: Frequencies) -> FieldScore:
     if not s["g_all"] or not e["g_all"]:
         return FieldScore("given_names", "missing", 0.0, None)
@@ -75,6 +90,10 @@ def given_names(s: dict[str, Any], e: dict[str, Any], f: Frequencies) -> FieldSc
         return FieldScore("given_names", "first given name nearly agrees (typing slip)", 4.0, True)
     if set(s["g_tok"]) & set(e["g_tok"]):
         return FieldScore("given_names", "one given name shared", 1.0, True)
+    if _swapped(s, e):
+        return FieldScore(
+            "given_names", "given names and surnames in each other's columns", 6.0, True
+        )
     if _jw(s["g1"], e["g1"]) >= 0.80:
         return FieldScore("given_names", "first given name similar", 0.0, None)
     return FieldScore("given_names", "given names differ", -8.0, False)
@@ -101,6 +120,8 @@ def surnames(s: dict[str, Any], e: dict[str, Any], f: Frequencies) -> FieldScore
         return FieldScore("surnames", "first surname agrees, second differs", 1.5, True)
     if set(s["s_tok"]) & set(e["s_tok"]):
         return FieldScore("surnames", "one surname shared (moved, missing or married)", 0.0, None)
+    if _swapped(s, e):
+        return FieldScore("surnames", "given names and surnames in each other's columns", 7.0, True)
     if _jw(s["s_all"] or "", e["s_all"] or "") >= 0.85:
         return FieldScore("surnames", "surnames similar", 1.0, None)
     return FieldScore("surnames", "surnames differ", -6.5, False)
@@ -121,6 +142,16 @@ def birth_date(s: dict[str, Any], e: dict[str, Any], f: Frequencies) -> FieldSco
         if s["bmonth"] == e["bmonth"]:
             return FieldScore("birth_date", "same year and month, day differs", 3.0, True)
         return FieldScore("birth_date", "same year, month and day differ", -4.0, False)
+    if (
+        s["bmonth"] is not None
+        and s["bmonth"] == e["bmonth"]
+        and (s["bday"] is None or e["bday"] is None or s["bday"] == e["bday"])
+        and (s["byear"] % 10 == e["byear"] % 10 or s["byear"] // 10 == e["byear"] // 10)
+    ):
+        weight = 5.0 if s["bday"] is not None and e["bday"] is not None else 1.5
+        return FieldScore(
+            "birth_date", "same day and month, one digit of the year differs", weight, True
+        )
     if abs(s["byear"] - e["byear"]) <= 2 and (s["bday"] is None or e["bday"] is None):
         return FieldScore("birth_date", "partial dates, years within 2", 0.0, None)
     return FieldScore("birth_date", "birth dates differ", -7.0, False)
@@ -129,6 +160,8 @@ def birth_date(s: dict[str, Any], e: dict[str, Any], f: Frequencies) -> FieldSco
 def document(s: dict[str, Any], e: dict[str, Any], f: Frequencies) -> FieldScore:
     if not s["doc"] or not e["doc"]:
         return FieldScore("document", "missing", 0.0, None)
+    if s.get("doc_kind") and e.get("doc_kind") and s["doc_kind"] != e["doc_kind"]:
+        return FieldScore("document", "documents of different kinds", 0.0, None)
     if s["doc"] == e["doc"]:
         return FieldScore("document", "same document number", 15.5, True)
     if DamerauLevenshtein.distance(s["doc"], e["doc"]) <= 1:

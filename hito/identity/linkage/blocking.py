@@ -1,0 +1,176 @@
+"""Which pairs of records are compared at all: the blocking rules, what they cost, what they find.
+
+A pair that no rule brings together is never scored, so it is lost whatever the model says.
+The rules are written for the variations field registries show (`hito.identity.synthetic`):
+
+- the document number, exact or with one slip (its first or last digits and the birth year);
+- two name tokens in common, wherever they sit (given names and surnames swapped between
+  columns, surnames in the other order, one surname dropped or mistyped), each with the birth
+  year, or with the day and month when the year has a wrong digit, or alone with the first
+  given name when one side has no birth year;
+- the same birth date and any one name token (the other names mistyped or changed).
+
+Rules on names read `name_pairs` and `name_ph` (`hito.identity.prepare`), lists that Splink
+explodes before the join. A file's extra columns (an address, a postcode) add rules of their
+own, and so does the birth date alone, but only where they stay cheap: each such rule is
+counted first (from value counts, no pairs built) and kept only within `budget` pairs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import combinations
+from typing import Any
+
+from splink import block_on
+from splink.blocking_rule_library import CustomRule
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Records meet when every (left, right) key pair is equal and `where` holds; `explode`
+    names a list column whose elements are joined one by one."""
+
+    keys: tuple[tuple[str, str], ...]
+    explode: str | None = None
+    where: str | None = None
+
+    @classmethod
+    def on(cls, *columns: str, explode: str | None = None, where: str | None = None) -> Rule:
+        return cls(tuple((c, c) for c in columns), explode, where)
+
+    def splink(self) -> Any:
+        """The rule as Splink takes it (DuckDB and Spark alike)."""
+        arrays = [self.explode] if self.explode else None
+        if self.where is None and all(left == right for left, right in self.keys):
+            return block_on(*[left for left, _ in self.keys], arrays_to_explode=arrays)
+        return CustomRule(self._sql(), arrays_to_explode=arrays)
+
+    def _sql(self) -> str:
+        terms = [f"l.{left} = r.{right}" for left, right in self.keys]
+        return " and ".join(terms + ([self.where] if self.where else []))
+
+    def condition(self) -> str:
+        """A boolean over one pair `l`, `r` of prepared records, lists not exploded: true when
+        this rule brings them together (to measure blocking recall)."""
+        terms = []
+        for left, right in self.keys:
+            if left == self.explode:
+                terms.append(f"list_has_any(l.{left}, r.{right})")
+            else:
+                terms.append(f"l.{left} = r.{right}")
+        return "coalesce(" + " and ".join(terms + ([self.where] if self.where else [])) + ", false)"
+
+    def count_sql(self, left: str, right: str | None) -> str:
+        """The number of pairs the rule makes, from value counts (a list element shared twice
+        by one pair counts twice, so this errs high). `right` None: one table against itself."""
+        lefts = ", ".join(
+            f"{_unnest(c, self.explode)} as k{i}" for i, (c, _) in enumerate(self.keys)
+        )
+        rights = ", ".join(
+            f"{_unnest(c, self.explode)} as k{i}" for i, (_, c) in enumerate(self.keys)
+        )
+        names = ", ".join(f"k{i}" for i in range(len(self.keys)))
+        side_l = _side_filter(self.where, "l")
+        side_r = _side_filter(self.where, "r")
+        if right is None:
+            return (
+                f"select coalesce(sum(n * (n - 1) / 2), 0) from (select {names}, count(*) n "
+                f"from (select {lefts} from {left} l where {side_l}) group by all)"
+            )
+        return (
+            f"select coalesce(sum(a.n * b.n), 0) from "
+            f"(select {names}, count(*) n from (select {lefts} from {left} l where {side_l}) "
+            f"group by all) a join "
+            f"(select {names}, count(*) n from (select {rights} from {right} r where {side_r}) "
+            f"group by all) b using ({names})"
+        )
+
+
+def _unnest(column: str, explode: str | None) -> str:
+    return f"unnest({column})" if column == explode else column
+
+
+def _side_filter(where: str | None, side: str) -> str:
+    """`where` when it is about this side only (`l.byear is null`), else true: the count then
+    errs high, never low."""
+    other = "r" if side == "l" else "l"
+    if where and f"{side}." in where and f"{other}." not in where:
+        return where
+    return "true"
+
+
+RULES: list[Rule] = [
+    Rule.on("doc"),
+    # A slip in the document number: the rest of it and the birth year.
+    Rule.on("doc_head", "byear"),
+    Rule.on("doc_tail", "byear"),
+    # Two name tokens in common, wherever they are written.
+    Rule.on("name_pairs", "byear", explode="name_pairs"),
+    # ... with a wrong digit in the birth year: the day and month.
+    Rule.on("name_pairs", "bmonth", "bday", explode="name_pairs"),
+    # The same birth date (or day and month swapped) and any one name.
+    Rule.on("name_ph", "dob", explode="name_ph"),
+    Rule((("dob_swap", "dob"), ("g1_ph", "g1_ph"))),
+    # All the names the same (in whatever columns): with the birth month (a wrong digit in a
+    # partial birth date's year), or alone when one side has no birth year.
+    Rule.on("name_key", "bmonth"),
+    Rule.on("name_key", where="l.byear is null"),
+    Rule.on("name_key", where="r.byear is null"),
+    # No birth year on one side: names alone (one-sided filters keep the join small).
+    Rule.on("name_pairs", "g1_ph", explode="name_pairs", where="l.byear is null"),
+    Rule.on("name_pairs", "g1_ph", explode="name_pairs", where="r.byear is null"),
+    Rule.on("s1_ph", "s2_ph", where="l.byear is null"),
+    Rule.on("s1_ph", "s2_ph", where="r.byear is null"),
+]
+
+
+def optional_rules(extra: Sequence[str]) -> list[Rule]:
+    """Rules kept only when cheap: the birth date alone, and a file's extra columns alone, in
+    pairs and with the birth year."""
+    columns = [f'"x_{name}"' for name in extra]
+    rules = [Rule.on("dob")]
+    rules += [Rule.on(column) for column in columns]
+    rules += [Rule.on(a, b) for a, b in combinations(columns, 2)]
+    rules += [Rule.on(column, "byear") for column in columns]
+    return rules
+
+
+# Pairs an optional rule may add: enough for files of a few hundred thousand records, far below
+# what the time and memory targets allow at national scale.
+def budget(records: int) -> int:
+    return max(1_000_000, 5 * records)
+
+
+def choose(
+    connection: Any, left: str, right: str | None, extra: Sequence[str]
+) -> tuple[list[Rule], list[tuple[Rule, int]]]:
+    """The rules for these prepared tables: every rule of `RULES`, and each optional rule whose
+    pair count is within budget. Returns (rules, optional rules left out with their counts)."""
+    records = _rows(connection, left) + (_rows(connection, right) if right else 0)
+    kept, dropped = list(RULES), []
+    for rule in optional_rules(extra):
+        count = int(connection.execute(rule.count_sql(left, right)).fetchall()[0][0])
+        if count <= budget(records):
+            kept.append(rule)
+        else:
+            dropped.append((rule, count))
+    return kept, dropped
+
+
+def _rows(connection: Any, table: str) -> int:
+    return int(connection.execute(f"select count(*) from {table}").fetchall()[0][0])
+
+
+def recall(
+    connection: Any, rules: Sequence[Rule], left: str, right: str, truth: str
+) -> tuple[int, int]:
+    """(true pairs, true pairs some rule brings together): `truth` holds (id_left, id_right);
+    for a deduplication pass the same table as left and right."""
+    condition = " or ".join(rule.condition() for rule in rules)
+    total, found = connection.execute(
+        f"select count(*), count(*) filter ({condition}) from {truth} t "
+        f"join {left} l on l.id = t.id_left join {right} r on r.id = t.id_right"
+    ).fetchall()[0]
+    return int(total), int(found)

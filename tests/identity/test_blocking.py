@@ -1,0 +1,132 @@
+"""Blocking: the pairs that reach scoring, what the rules cost, and the generator's profiles."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pyarrow as pa
+import pytest
+
+from hito.identity.linkage import blocking_recall, run
+from hito.identity.linkage.blocking import RULES, Rule, budget, choose
+from hito.identity.synthetic import Noise, Population, record, registries
+
+
+def _person(rid: str, given: str, surnames: str, birth: str, **more: str) -> dict[str, str]:
+    base = {"id": rid, "given_names": given, "surnames": surnames, "birth_date": birth,
+            "sex": "F", "nationality": "VE", "document_type": "",
+            "document_number": ""}  # fmt: skip
+    return {**base, **more}
+
+
+# The three variations the issue names, each beside strangers who share a little with them.
+LEFT = [
+    _person("L1", "María José", "Pérez Rojas", "1990-04-12"),
+    _person("L2", "Yuleidy", "Contreras Mora", "1985-07-30"),
+    _person("L3", "Ana Lucía", "Quintero Salas", "1993-02-17"),
+    _person("L9", "Carmen", "Vidal Soto", "1970-01-01"),
+]
+RIGHT = [
+    # names swapped between the columns, same birth date
+    _person("R1", "Pérez Rojas", "María José", "1990-04-12"),
+    # the same full names, birth date missing on one side
+    _person("R2", "Yuleidy", "Contreras Mora", ""),
+    # the same surnames, a digit of the birth year wrong
+    _person("R3", "Ana", "Quintero Salas", "1983-02-17"),
+    _person("R9", "Rosa", "Pérez Vidal", "1971-05-05"),
+]
+TRUTH = [("L1", "R1"), ("L2", "R2"), ("L3", "R3")]
+
+
+def test_the_variations_the_field_shows_all_reach_scoring() -> None:
+    result = blocking_recall(pa.Table.from_pylist(LEFT), pa.Table.from_pylist(RIGHT), TRUTH)
+    assert (result.true_pairs, result.found) == (3, 3)
+    # Splink builds the same pairs: the three true ones, and not every pair of the files.
+    assert 3 <= result.candidates < len(LEFT) * len(RIGHT)
+
+
+def test_a_rule_on_names_alone_misses_what_two_tokens_in_common_find() -> None:
+    connection = run.connect()
+    run._prepare(
+        connection, {"l_t": pa.Table.from_pylist(LEFT), "r_t": pa.Table.from_pylist(RIGHT)}, ()
+    )
+    connection.register("truth_t", pa.table({"id_left": ["L1"], "id_right": ["R1"]}))
+    from hito.identity.linkage.blocking import recall
+
+    # The old rule (first given name, first surname, birth year) misses the swap …
+    old = Rule.on("g1_ph", "s1_ph", "byear")
+    assert recall(connection, [old], "l_t", "r_t", "truth_t") == (1, 0)
+    # … two name tokens in common, wherever written, find it.
+    assert recall(connection, RULES, "l_t", "r_t", "truth_t") == (1, 1)
+
+
+@pytest.mark.parametrize("profile", ["hard", "realistic"])
+def test_blocking_recall_on_both_profiles(profile: str) -> None:
+    data = registries(6000, 3000, seed=3, profile=profile)
+    result = blocking_recall(
+        pa.Table.from_pylist(data.left), pa.Table.from_pylist(data.right), sorted(data.truth)
+    )
+    assert result.true_pairs == len(data.truth) == 1200
+    assert result.recall >= 0.985, result
+    # Far fewer pairs than the cartesian product (18,000,000).
+    assert result.candidates < 200_000
+
+
+def test_optional_rules_stay_within_budget() -> None:
+    rows = [
+        {**_person(f"P{i}", f"N{i}", f"S{i}", ""), "country_of_birth": "VE",
+         "street": f"calle {i % 50}"}
+        for i in range(1200)
+    ]  # fmt: skip
+    connection = run.connect()
+    table = pa.Table.from_pylist(rows)
+    run._prepare(connection, {"a_t": table, "b_t": table}, ("country_of_birth", "street"))
+    kept, dropped = choose(connection, "a_t", "b_t", ("country_of_birth", "street"))
+    kept_keys = {tuple(k for k, _ in rule.keys) for rule in kept}
+    # 1,200 × 1,200 pairs share the country: over the budget for 2,400 records, left out.
+    assert budget(2400) < 1_440_000
+    assert [tuple(k for k, _ in r.keys) for r, _ in dropped] == [('"x_country_of_birth"',)]
+    assert dropped[0][1] == 1_440_000
+    # The street (24 records each) is cheap: kept, alone and with the country.
+    assert ('"x_street"',) in kept_keys
+    assert ('"x_country_of_birth"', '"x_street"') in kept_keys
+    assert all(rule in kept for rule in RULES)
+
+
+def test_the_realistic_profile_has_a_long_tail_of_names() -> None:
+    people = Population(4, "realistic").people(40_000)
+    surnames = Counter(p.surnames[0] for p in people)
+    hard = Counter(p.surnames[0] for p in Population(4, "hard").people(40_000))
+    assert len(surnames) > 2_000 > len(hard)
+    top, count = surnames.most_common(1)[0]
+    # The commonest surname is a few percent of people, as in the published statistics.
+    assert 0.01 < count / len(people) < 0.06, (top, count)
+    assert sum(1 for p in people if " " in " ".join(p.given)) > 0.3 * len(people)
+    with pytest.raises(ValueError, match="one of hard, realistic"):
+        Population(1, "easy")
+
+
+def test_the_registries_show_the_variations_the_issue_lists() -> None:
+    population = Population(6, "realistic")
+    noise = Noise(swap_name_columns=1.0, birth_year_typo=1.0, document_other_type=1.0,
+                  document_missing=0.0, birth_missing=0.0, birth_year_only=0.0,
+                  birth_month_only=0.0, upper_case=0.0, drop_accents=0.0, given_typo=0.0,
+                  surname_typo=0.0, shorten_given=0.0, married_name=0.0,
+                  drop_second_surname=0.0, swap_surnames=0.0, swap_day_month=0.0,
+                  birth_typo=0.0)  # fmt: skip
+    people = [p for p in population.people(200) if p.nationality != "HT"]
+    for person in people[:50]:
+        row = record(population.rng, person, noise, "X")
+        assert row["given_names"] == " ".join(person.surnames)  # columns swapped
+        assert row["surnames"] == " ".join(person.given)
+        year = int(row["birth_date"][:4])
+        assert year != person.birth[0] and row["birth_date"][4:] == (
+            f"-{person.birth[1]:02d}-{person.birth[2]:02d}"
+        )
+        different = [a != b for a, b in zip(f"{year:04d}", f"{person.birth[0]:04d}", strict=True)]
+        assert (
+            sum(different) >= 1
+            and not any(different[:2])
+            or year in (person.birth[0] - 10, person.birth[0] - 1)
+        )
+        assert row["document_type"] == "passport" and row["document_number"] == person.passport
