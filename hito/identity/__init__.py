@@ -15,7 +15,9 @@ if TYPE_CHECKING:
     from hito.identity.alerts import screen as screen_person
     from hito.identity.matching import (
         decide_review,
+        get_review,
         identities,
+        identity_members,
         link_persons,
         list_reviews,
         possible_matches,
@@ -34,9 +36,13 @@ _SERVICES = {
     "possible_matches": ("hito.identity.matching", "possible_matches"),
     "list_reviews": ("hito.identity.matching", "list_reviews"),
     "decide_review": ("hito.identity.matching", "decide_review"),
+    "get_review": ("hito.identity.matching", "get_review"),
+    "identity_members": ("hito.identity.matching", "identity_members"),
 }
 __all__ = [
     "decide_review",
+    "get_review",
+    "identity_members",
     "decide_screening",
     "identities",
     "link_persons",

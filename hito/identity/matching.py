@@ -8,6 +8,7 @@ person against the candidates the caller may see, with the latest model.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from collections.abc import Callable, Sequence
@@ -41,7 +42,9 @@ from hito.identity.schemas import (
 from hito.identity.stable import assign
 from hito.pagination import id_page
 from hito.people import person_standard
+from hito.events.models import Event
 from hito.people.models import Person, PersonKey
+from hito.places.models import Sector
 
 CANDIDATE_LIMIT = 500
 
@@ -291,14 +294,35 @@ def _review_public(review: LinkReview) -> ReviewPublic:
 
 
 def list_reviews(session: Session, *, scope: Scope, filters: ReviewFilters) -> ReviewPage:
-    """Queued pairs whose two persons the caller may both see."""
+    """Queued pairs whose two persons the caller may both see, filtered by either person's
+    nationality, sector or day of encounter, and by the pair's probability."""
     low, high = aliased(Person), aliased(Person)
     query = (
         select(LinkReview)
         .join(low, low.id == LinkReview.person_low_id)
         .join(high, high.id == LinkReview.person_high_id)
-        .where(LinkReview.status == filters.status)
+        .where(
+            LinkReview.status == filters.status,
+            LinkReview.match_probability >= filters.min_probability,
+            LinkReview.match_probability <= filters.max_probability,
+        )
     )
+    if filters.nationality:
+        query = query.where(
+            or_(low.nationality == filters.nationality, high.nationality == filters.nationality)
+        )
+    if filters.sector:
+        in_sector = (
+            select(Event.id).join(Sector, Sector.id == Event.sector_id)
+            .where(Sector.code == filters.sector)
+        )  # fmt: skip
+        query = query.where(or_(low.event_id.in_(in_sector), high.event_id.in_(in_sector)))
+    if filters.encountered_from is not None:
+        start = _midnight(filters.encountered_from)
+        query = query.where(or_(low.encountered_at >= start, high.encountered_at >= start))
+    if filters.encountered_to is not None:
+        end = _midnight(filters.encountered_to + dt.timedelta(days=1))
+        query = query.where(or_(low.encountered_at < end, high.encountered_at < end))
     rows, next_cursor = id_page(
         session, query, LinkReview.id, limit=filters.limit, cursor=filters.cursor
     )
@@ -314,6 +338,45 @@ def list_reviews(session: Session, *, scope: Scope, filters: ReviewFilters) -> R
         items=[_review_public(r) for r in rows],
         next_cursor=next_cursor,
     )
+
+
+def _midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
+
+
+def get_review(session: Session, *, scope: Scope, review_id: int) -> ReviewPublic:
+    """One queued pair, if the caller may see both its persons."""
+    review = session.get(LinkReview, review_id)
+    if review is None:
+        raise NotFound(f"review {review_id} not found")
+    pair = {review.person_low_id, review.person_high_id}
+    if set(session.scalars(select(Person.id).where(Person.id.in_(pair)))) != pair:
+        raise NotFound(f"review {review_id} not found")
+    audit.record(
+        session,
+        scope=scope,
+        action="identity.review.read",
+        object_type="link_review",
+        object_ids=[review.id],
+    )
+    return _review_public(review)
+
+
+def identity_members(session: Session, *, person_id: int) -> list[int]:
+    """The encounters (visible to the session's scope) that the last linkage run put in the
+    same identity as this person, the person first; just the person when there was no run."""
+    identity = session.scalar(
+        select(PersonIdentity.identity_id).where(PersonIdentity.person_id == person_id)
+    )
+    if identity is None:
+        return [person_id]
+    members = session.scalars(
+        select(Person.id)
+        .join(PersonIdentity, PersonIdentity.person_id == Person.id)
+        .where(PersonIdentity.identity_id == identity)
+        .order_by(Person.encountered_at, Person.id)
+    )
+    return [person_id, *(m for m in members if m != person_id)]
 
 
 def decide_review(session: Session, *, scope: Scope, data: ReviewDecision) -> ReviewPublic:

@@ -178,9 +178,28 @@ class ReviewPage(BaseModel):
 
 
 class ReviewFilters(BaseModel):
+    """Which queued pairs to list; a pair passes a filter when either of its persons does."""
+
+    model_config = INPUT
+
     status: ReviewStatus = ReviewStatus.pending
+    nationality: CountryCode | None = None
+    sector: str | None = Field(None, max_length=32, description="Code of the encounter's sector")
+    encountered_from: dt.date | None = None
+    encountered_to: dt.date | None = None
+    min_probability: float = Field(0.0, ge=0.0, le=1.0)
+    max_probability: float = Field(1.0, ge=0.0, le=1.0)
     limit: int = Field(50, ge=1, le=500)
     cursor: str | None = None
+
+    @model_validator(mode="after")
+    def _ranges(self) -> Self:
+        if self.min_probability > self.max_probability:
+            raise ValueError("min_probability is above max_probability")
+        if self.encountered_from and self.encountered_to:
+            if self.encountered_from > self.encountered_to:
+                raise ValueError("encountered_from is after encountered_to")
+        return self
 
 
 class ReviewDecision(BaseModel):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from hito.web.i18n_humanitarian import STRINGS as HUMANITARIAN
+from hito.web.i18n_identity import STRINGS as IDENTITY
 
 LANGUAGES = ("es", "en")
 
@@ -141,6 +142,7 @@ STRINGS: dict[str, tuple[str, str]] = {
 
 
 STRINGS |= HUMANITARIAN
+STRINGS |= IDENTITY
 
 
 def translator(lang: str) -> dict[str, str]:

@@ -423,6 +423,8 @@ def _walk(username: str, login: Login, world: World) -> None:
     cookies = {f"hito_session_{node.lower()}": api.headers["Authorization"].split()[1]}
     pages = ["/events", "/humanitarian", "/humanitarian/shelters", "/humanitarian/alerts"]
     pages += [f"/humanitarian/cases/{case_id}" for case_id in world.ids[node]["case"]]
+    pages += ["/identity/reviews", "/identity/screen"]
+    pages += [f"/persons/{person_id}" for person_id in world.ids[node]["person"]]
     for page in pages:
         reply = httpx.get(f"{api.base_url}{page}", cookies=cookies, timeout=30)
         assert reply.status_code in (200, 404), (page, reply.status_code)

@@ -3,6 +3,7 @@ and alert screening, each scoped by who asks."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -16,6 +17,8 @@ from hito import identity, people
 from hito.agencies import agency_by_code
 from hito.auth import Role, Scope, unrestricted
 from hito.auth.scoping import bind, unscoped
+from hito.exc import InvalidInput
+from hito.identity.linkage import REVIEW_BAND
 from hito.identity.models import AlertKind
 from hito.identity.synthetic import Noise, Population, record
 from hito.people import Person, PersonCreate
@@ -179,8 +182,9 @@ def test_review_decisions_are_kept_and_respected_by_later_runs(
 ) -> None:
     reviewer = login("cl.pdi")
     pending = reviewer.get("/api/v1/identity/reviews").json()["items"]
+    low, high = REVIEW_BAND
     for item in pending:
-        assert 0.3 <= item["match_probability"] < 0.95
+        assert low <= item["match_probability"] < high
         assert item["fields"] and item["status"] == "pending"
     # a decision on any two persons one may see, here the shared pair: not the same person
     decided = reviewer.post(
@@ -217,6 +221,58 @@ def test_review_decisions_are_kept_and_respected_by_later_runs(
         },
     )
     assert viewer.status_code == 403
+
+
+def test_the_review_queue_filters_by_person_place_date_and_band(
+    login: Login, encounters: dict[str, int], sessions: sessionmaker[Session]
+) -> None:
+    with sessions() as session:  # a wide band: most candidate pairs go to review
+        summary = identity.link_persons(
+            session, scope=unrestricted("CL"), review_band=(0.0001, 0.99999)
+        )
+        session.commit()
+    with sessions() as session, pytest.raises(InvalidInput, match="review band"):
+        identity.link_persons(session, scope=unrestricted("CL"), review_band=(0.9, 0.1))
+    reviewer = login("cl.pdi")
+    pending = reviewer.get("/api/v1/identity/reviews", params={"limit": 500}).json()["items"]
+    assert len(pending) == summary["queued_for_review"] > 5
+    assert all(0.0001 <= i["match_probability"] < 0.99999 for i in pending)
+    probabilities = sorted({item["match_probability"] for item in pending})
+    k = len(probabilities) // 2  # a cut between two probabilities (shown rounded to 6 places)
+    middle = (probabilities[k - 1] + probabilities[k]) / 2
+    upper = reviewer.get(
+        "/api/v1/identity/reviews", params={"min_probability": middle, "limit": 500}
+    ).json()
+    assert {i["id"] for i in upper["items"]} == {
+        i["id"] for i in pending if i["match_probability"] >= middle
+    }
+    nationalities: dict[int, str | None] = {}
+    for item in pending:
+        for person_id in item["person_ids"]:
+            person = reviewer.get(f"/api/v1/persons/{person_id}").json()
+            nationalities[person_id] = person["nationality"]
+    for code in {n for n in nationalities.values() if n}:
+        listed = reviewer.get(
+            "/api/v1/identity/reviews", params={"nationality": code, "limit": 500}
+        ).json()
+        expected = {i["id"] for i in pending if code in {nationalities[p] for p in i["person_ids"]}}
+        assert {i["id"] for i in listed["items"]} == expected, code
+    today = dt.date.today()
+    assert len(reviewer.get("/api/v1/identity/reviews", params={
+        "encountered_from": (today - dt.timedelta(days=400)).isoformat(),
+        "encountered_to": (today + dt.timedelta(days=1)).isoformat(), "limit": 500,
+    }).json()["items"]) == len(pending)  # fmt: skip
+    later = reviewer.get("/api/v1/identity/reviews", params={
+        "encountered_from": (today + dt.timedelta(days=2)).isoformat()
+    })  # fmt: skip
+    assert later.status_code == 200 and later.json()["items"] == []
+    nowhere = reviewer.get("/api/v1/identity/reviews", params={"sector": "NO-SUCH-SECTOR"})
+    assert nowhere.json()["items"] == []
+    for bad in ({"min_probability": 0.9, "max_probability": 0.1}, {"nationality": "XX"},
+                {"min_probability": "mucho"}, {"encountered_from": "2026-02-30"}):  # fmt: skip
+        refused = reviewer.get("/api/v1/identity/reviews", params=bad)
+        assert refused.status_code == 422, bad
+        assert refused.headers["content-type"].startswith("application/problem+json")
 
 
 @pytest.fixture

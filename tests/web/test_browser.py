@@ -379,3 +379,50 @@ def test_the_demo_humanitarian_plan_on_both_sides(page: Page, demo: Demo) -> Non
     page.goto(f"{demo.pe}/humanitarian/shelters")
     tacna = page.locator("section.shelter", has_text="Albergue temporal Tacna")
     expect(tacna.locator("tr[data-category=men] td").nth(4)).to_have_text("0")  # full
+
+
+def test_analyst_decides_a_pair_by_its_weights_then_screens_a_name(page: Page, demo: Demo) -> None:
+    _login(page, demo.cl, "pdi")
+    page.get_by_role("link", name="Verificación").click()
+    expect(page.get_by_role("heading", name="Pares por revisar")).to_be_visible()
+    pending = page.locator("tr[data-review]")
+    expect(pending).not_to_have_count(0)
+    review_id = pending.first.get_attribute("data-review")
+    # Filters narrow the queue: no pair of Haitians in the demo, both bounds kept in the form.
+    page.get_by_label("Nacionalidad").fill("HT")
+    page.get_by_role("button", name="Filtrar").click()
+    expect(page.get_by_text("No hay pares en esta banda.")).to_be_visible()
+    expect(page.get_by_label("Nacionalidad")).to_have_value("HT")
+    page.goto(f"{demo.cl}/identity/reviews?min_probability=0.9&max_probability=0.2")
+    expect(page.get_by_role("alert")).to_contain_text("min_probability is above max_probability")
+    # The pair: both records side by side, and the weights each field added or took away.
+    page.goto(f"{demo.cl}/identity/reviews/{review_id}")
+    expect(page.get_by_role("heading", name="Cómo se llegó a la probabilidad")).to_be_visible()
+    rows = page.locator(".wf-row[data-field]")
+    expect(rows.filter(has_text="Fecha de nacimiento")).to_have_count(1)
+    weights = [float(w.replace("+", "")) for w in page.locator(".wf-weight").all_inner_texts()]
+    assert abs(sum(weights[:-1]) - weights[-1]) < 0.05  # the steps add up to the total
+    page.get_by_label("Motivo (queda en la auditoría)").fill("Misma fecha y apellido; cédula vista")
+    page.get_by_role("button", name="Es la misma persona").click()
+    expect(page.get_by_role("status")).to_contain_text(f"Par nº {review_id}")
+    expect(page.locator(f"tr[data-review='{review_id}']")).to_have_count(0)
+    page.goto(f"{demo.cl}/identity/reviews/{review_id}?lang=en")
+    expect(page.get_by_text("Decided: same person — Misma fecha y apellido")).to_be_visible()
+    # A person's page: the identity's encounters and the documents with their checks.
+    page.locator("table.pair thead a").first.click()
+    expect(page.get_by_role("heading", name="Encounters of the same identity")).to_be_visible()
+    # Screening: a name and a date, the candidate explained, recorded as a false positive.
+    page.goto(f"{demo.cl}/identity/screen?lang=es")
+    page.get_by_label("Nombres").fill("Yorman Jose")
+    page.get_by_label("Apellidos").fill("Briceno Marcano")
+    page.get_by_label("Fecha de nacimiento").fill("1988-06-02")
+    page.get_by_role("button", name="Evaluar").click()
+    candidate = page.locator("section.candidate").filter(has_text="OA-2025-0140")
+    expect(candidate).to_have_count(1)
+    expect(candidate.locator("tr").filter(has_text="Fecha de nacimiento")).to_contain_text(
+        "same date"
+    )
+    candidate.get_by_role("button", name="Falso positivo").click()
+    expect(page.get_by_role("status")).to_have_text("Decisión guardada.")
+    expect(page.locator("section.candidate").filter(has_text="OA-2025-0140")).to_have_count(0)
+    expect(page.get_by_text("candidatos ya marcados como falsos positivos")).to_be_visible()

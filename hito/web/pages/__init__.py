@@ -2,10 +2,10 @@
 
 from fastapi import APIRouter
 
-from hito.web.pages import auth, events, exchange, humanitarian, map, requests
+from hito.web.pages import auth, events, exchange, humanitarian, identity, map, requests
 
 router = APIRouter(include_in_schema=False)
-for module in (auth, events, map, exchange, requests, humanitarian):
+for module in (auth, events, map, exchange, requests, humanitarian, identity):
     router.include_router(module.router)
 
 __all__ = ["router"]
