@@ -22,6 +22,7 @@ from hito import audit
 from hito.auth.scope import Scope
 from hito.auth.scoping import unscoped
 from hito.db import utcnow
+from hito.events.models import Event
 from hito.exc import Conflict, InvalidInput, NotFound
 from hito.identity.models import (
     IdentityChange,
@@ -42,7 +43,6 @@ from hito.identity.schemas import (
 from hito.identity.stable import assign
 from hito.pagination import id_page
 from hito.people import person_standard
-from hito.events.models import Event
 from hito.people.models import Person, PersonKey
 from hito.places.models import Sector
 

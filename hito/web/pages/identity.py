@@ -69,21 +69,22 @@ def waterfall(match_weight: float, fields: list[MatchField]) -> dict[str, Any]:
     """The steps from the prior to the pair's weight, each field's bar placed on one scale
     (percentages of the width), as Splink's waterfall chart draws them."""
     prior = match_weight - sum(f.weight for f in fields)
-    steps, running = [], prior
+    ends, running = [], prior
     for f in fields:
-        steps.append({"field": f.field, "level": f.level, "weight": f.weight,
-                      "start": running, "end": running + f.weight})  # fmt: skip
+        ends.append((running, running + f.weight))
         running += f.weight
-    points = [0.0, prior, *(s["end"] for s in steps)]
+    points = [0.0, prior, *(end for _, end in ends)]
     low, high = min(points), max(points)
     span = (high - low) or 1.0
 
     def at(value: float) -> float:
         return round((value - low) / span * 100, 2)
 
-    for step in steps:
-        left, right = sorted((step["start"], step["end"]))
-        step["left"], step["width"] = at(left), max(at(right) - at(left), 0.5)
+    steps = []
+    for f, (start, end) in zip(fields, ends, strict=True):
+        left, right = min(start, end), max(start, end)
+        steps.append({"field": f.field, "level": f.level, "weight": f.weight,
+                      "left": at(left), "width": max(at(right) - at(left), 0.5)})  # fmt: skip
     return {
         "prior": round(prior, 2),
         "prior_left": at(min(0.0, prior)),
