@@ -18,15 +18,42 @@ from hito.identity.linkage import blocking
 # links, pairs between the two go to a reviewer, pairs below are not links. The upper keeps a
 # wrong merge of two people rarer than one in a thousand links (bench/linkage.py).
 REVIEW_BAND = (0.30, 0.99)
+
+
 # Given names and surnames written in each other's columns on one side: one record's given
 # names are the other's surnames, and its surnames the other's given names (or one holds the
 # other's, a second surname or given name dropped). Asking for both, in the same direction,
-# keeps "Juan | Medina Ruiz" from passing for "Medina Soto | Juan".
-SWAPPED = (
-    "((s_all_l = g_all_r and (list_has_all(s_tok_r, g_tok_l) or list_has_all(g_tok_l, s_tok_r)))"
-    " or (g_all_l = s_all_r and (list_has_all(s_tok_l, g_tok_r) "
-    "or list_has_all(g_tok_r, s_tok_l))))"
-)
+# keeps "Juan | Medina Ruiz" from passing for "Medina Soto | Juan". DuckDB and Spark name the
+# list functions differently: "all of b in a" is list_has_all(a, b) in one and
+# size(array_except(b, a)) = 0 in the other.
+def _swapped(contains: str) -> str:
+    def holds(a: str, b: str) -> str:
+        return contains.format(a=a, b=b)
+
+    return (
+        f"((s_all_l = g_all_r and ({holds('s_tok_r', 'g_tok_l')} or {holds('g_tok_l', 's_tok_r')}))"
+        f" or (g_all_l = s_all_r and ({holds('s_tok_l', 'g_tok_r')} "
+        f"or {holds('g_tok_r', 's_tok_l')})))"
+    )
+
+
+SWAPPED = {
+    "duckdb": _swapped("list_has_all({a}, {b})"),
+    "spark": _swapped("size(array_except({b}, {a})) = 0"),
+}
+
+
+class _ByDialect(cll.CustomLevel):
+    """A custom level written once per backend (DuckDB's text is the one saved and explained)."""
+
+    def __init__(self, sql: dict[str, str], label: str) -> None:
+        super().__init__(sql["duckdb"], label)
+        self.by_dialect = sql
+
+    def create_sql(self, sql_dialect: Any) -> str:
+        return self.by_dialect.get(sql_dialect.sql_dialect_str, self.sql_condition)
+
+
 # The level whose u is counted from the data rather than sampled (see run.complete_u).
 SAME_DOCUMENT = "same document number"
 
@@ -44,9 +71,7 @@ def _given_names() -> cl.CustomComparison:
                 "g1_l = g1_r and (g2_l is null or g2_r is null)",
                 "first given name agrees, the other record has only one",
             ),
-            cll.CustomLevel(
-                SWAPPED, "given names and surnames in each other's columns on one side"
-            ),
+            _ByDialect(SWAPPED, "given names and surnames in each other's columns on one side"),
             cll.JaroWinklerLevel("g_all", 0.92).configure(
                 label_for_charts="given names nearly agree (typing slip)"
             ),
@@ -92,9 +117,7 @@ def _surnames() -> cl.CustomComparison:
             cll.ArrayIntersectLevel("s_tok", 1).configure(
                 label_for_charts="one surname shared (moved, missing or married name)"
             ),
-            cll.CustomLevel(
-                SWAPPED, "given names and surnames in each other's columns on one side"
-            ),
+            _ByDialect(SWAPPED, "given names and surnames in each other's columns on one side"),
             cll.JaroWinklerLevel("s_all", 0.85).configure(label_for_charts="surnames similar"),
             cll.ElseLevel(),
         ],
@@ -123,7 +146,7 @@ def _birth_date() -> cl.CustomComparison:
             cll.CustomLevel("byear_l = byear_r", "same year"),
             cll.CustomLevel(
                 "bmonth_l = bmonth_r and (bday_l = bday_r or bday_l is null or bday_r is null) "
-                "and (byear_l % 10 = byear_r % 10 or byear_l // 10 = byear_r // 10)",
+                "and (byear_l % 10 = byear_r % 10 or floor(byear_l / 10) = floor(byear_r / 10))",
                 "same day and month, one digit of the year differs",
             ),
             cll.CustomLevel("abs(byear_l - byear_r) <= 2", "years within 2"),
