@@ -181,8 +181,8 @@ def child(method: str, directory: Path, band: tuple[float, float]) -> None:
                 "recall": recall,
                 "f1": f1,
                 "review": len(review),
-                "review_share": len(review) / len(true),
-                "recall_with_review": len((links | review) & true) / len(true),
+                "review_share": len(review) / len(true) if true else 0.0,
+                "recall_with_review": len((links | review) & true) / len(true) if true else 0.0,
                 "seconds": seconds,
                 "peak_gib": peak,
             }

@@ -13,9 +13,10 @@ import hashlib
 import json
 from collections.abc import Callable, Sequence
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pyarrow as pa
-from sqlalchemy import and_, delete, false, func, or_, select
+from sqlalchemy import and_, delete, false, func, or_, select, true
 from sqlalchemy.orm import Session, aliased
 
 from hito import audit
@@ -45,6 +46,7 @@ from hito.pagination import id_page
 from hito.people import person_standard
 from hito.people.models import Person, PersonKey
 from hito.places.models import Sector
+from hito.settings import NODE_TIMEZONES
 
 CANDIDATE_LIMIT = 500
 
@@ -295,7 +297,8 @@ def _review_public(review: LinkReview) -> ReviewPublic:
 
 def list_reviews(session: Session, *, scope: Scope, filters: ReviewFilters) -> ReviewPage:
     """Queued pairs whose two persons the caller may both see, filtered by either person's
-    nationality, sector or day of encounter, and by the pair's probability."""
+    nationality, sector or days met (in the user's country's time zone), and by the pair's
+    probability."""
     low, high = aliased(Person), aliased(Person)
     query = (
         select(LinkReview)
@@ -317,12 +320,20 @@ def list_reviews(session: Session, *, scope: Scope, filters: ReviewFilters) -> R
             .where(Sector.code == filters.sector)
         )  # fmt: skip
         query = query.where(or_(low.event_id.in_(in_sector), high.event_id.in_(in_sector)))
-    if filters.encountered_from is not None:
-        start = _midnight(filters.encountered_from)
-        query = query.where(or_(low.encountered_at >= start, high.encountered_at >= start))
-    if filters.encountered_to is not None:
-        end = _midnight(filters.encountered_to + dt.timedelta(days=1))
-        query = query.where(or_(low.encountered_at < end, high.encountered_at < end))
+    if filters.encountered_from is not None or filters.encountered_to is not None:
+        # Days as the user lives them: midnight in their country's time zone.
+        zone = ZoneInfo(NODE_TIMEZONES[scope.country or scope.node])
+        first, last = filters.encountered_from, filters.encountered_to
+        start = _midnight(first, zone) if first else None
+        end = _midnight(last + dt.timedelta(days=1), zone) if last else None
+
+        def met_within(person: Any) -> Any:
+            return and_(
+                person.encountered_at >= start if start else true(),
+                person.encountered_at < end if end else true(),
+            )
+
+        query = query.where(or_(met_within(low), met_within(high)))
     rows, next_cursor = id_page(
         session, query, LinkReview.id, limit=filters.limit, cursor=filters.cursor
     )
@@ -340,8 +351,8 @@ def list_reviews(session: Session, *, scope: Scope, filters: ReviewFilters) -> R
     )
 
 
-def _midnight(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
+def _midnight(day: dt.date, zone: ZoneInfo) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(), tzinfo=zone).astimezone(dt.UTC)
 
 
 def get_review(session: Session, *, scope: Scope, review_id: int) -> ReviewPublic:

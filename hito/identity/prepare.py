@@ -236,7 +236,7 @@ select
             then nullif(ltrim(regexp_replace(doc_raw, '[^0-9]', '', 'g'), '0'), '')
         else nullif(upper(regexp_replace(doc_raw, '[^A-Za-z0-9]', '', 'g')), '')
     end as doc,
-    case when doc_raw is not null then nullif(doc_type, '') end as doc_kind,
+    case when doc_raw is not null then {_kind_case("doc_type")} end as doc_kind,
     -- what could not be read, for the summary
     (b_raw is not null and coalesce(not (by0 between 1900 and {this_year}), true))
         as bad_birth_date,
@@ -246,6 +246,20 @@ select
     {extras_out}
 from parts
 """
+
+
+# The kinds of document whose numbers are compared only with their own kind: a passport's
+# number says nothing about a national card's. An MRZ is a passport's; a kind written any
+# other way (or none) is compared with everything.
+DOCUMENT_KINDS = {
+    "cl-run": "cl-run", "pe-dni": "pe-dni", "pe-ce": "pe-ce", "ve-cedula": "ve-cedula",
+    "co-cedula": "co-cedula", "passport": "passport", "mrz": "passport",
+}  # fmt: skip
+
+
+def _kind_case(column: str) -> str:
+    whens = " ".join(f"when '{k}' then '{v}'" for k, v in DOCUMENT_KINDS.items())
+    return f"(case {column} {whens} end)"
 
 
 def _q(name: str) -> str:
@@ -362,6 +376,11 @@ def document_key(number: object, doc_type: object) -> str | None:
     return re.sub(r"[^A-Za-z0-9]", "", raw).upper() or None
 
 
+def _document_kind(value: object) -> str | None:
+    kind = str(value or "").strip().lower()
+    return DOCUMENT_KINDS.get(kind)
+
+
 def prepare_record(record: dict[str, Any]) -> dict[str, Any]:
     """One record of standard columns → the prepared fields, as `prepare_select` makes them."""
     if not _COUNTRIES:
@@ -405,8 +424,8 @@ def prepare_record(record: dict[str, Any]) -> dict[str, Any]:
         "sex": "f" if sex in FEMALE else "m" if sex in MALE else None,
         "nat": _COUNTRIES.get(nationality),
         "doc": document_key(record.get("document_number"), record.get("document_type")),
-        "doc_kind": (str(record.get("document_type") or "").strip().lower() or None)
-        if record.get("document_number") not in (None, "")
+        "doc_kind": _document_kind(record.get("document_type"))
+        if str(record.get("document_number") or "").strip()
         else None,
         "doc_head": None,
         "doc_tail": None,

@@ -267,15 +267,19 @@ def _typo(rng: np.random.Generator, text: str) -> str:
 
 
 def _year_slip(rng: np.random.Generator, birth: str) -> str:
-    """One digit of the year's last two replaced (1987 → 1984, 1997), staying in the past."""
+    """One digit of the year's last two replaced (1987 → 1984 or 1997), staying in the past."""
     year = int(birth[:4])
-    position = 2 + int(rng.integers(0, 2))
-    digits = list(f"{year:04d}")
-    digits[position] = str((int(digits[position]) + int(rng.integers(1, 10))) % 10)
-    slipped = int("".join(digits))
-    if not 1900 <= slipped <= 2025:
-        slipped = year - 10 if position == 2 else year - 1
-    return f"{slipped:04d}{birth[4:]}"
+    slips = [
+        int(f"{year:04d}"[:position] + digit + f"{year:04d}"[position + 1 :])
+        for position in (2, 3)
+        for digit in "0123456789"
+        if digit != f"{year:04d}"[position]
+    ]
+    slips = [slip for slip in slips if 1900 <= slip <= _THIS_YEAR]
+    return f"{slips[int(rng.integers(0, len(slips)))]:04d}{birth[4:]}" if slips else birth
+
+
+_THIS_YEAR = 2025  # the registries are written as of November 2025
 
 
 @dataclass

@@ -9,6 +9,7 @@ import pytest
 
 from hito.identity.linkage import blocking_recall, run
 from hito.identity.linkage.blocking import RULES, Rule, budget, choose
+from hito.identity.screening.scoring import one_digit_apart
 from hito.identity.synthetic import Noise, Population, record, registries
 
 
@@ -130,3 +131,31 @@ def test_the_registries_show_the_variations_the_issue_lists() -> None:
             or year in (person.birth[0] - 10, person.birth[0] - 1)
         )
         assert row["document_type"] == "passport" and row["document_number"] == person.passport
+
+
+def test_pair_counts_never_fall_below_the_pairs_splink_makes() -> None:
+    rows = [
+        _person(f"P{i}", ["Ana", "Rosa", ""][i % 3], "Pérez", ["", "1990", "1990-01-02"][i % 3],
+                street=["", "calle 1", "calle 2"][i % 2 + (i % 5 == 0)])
+        for i in range(60)
+    ]  # fmt: skip
+    connection = run.connect()
+    run._prepare(connection, {"one_t": pa.Table.from_pylist(rows)}, ("street",))
+    from splink import DuckDBAPI
+    from splink.blocking_analysis import count_comparisons_from_blocking_rules
+
+    api = DuckDBAPI(connection)
+    table = api.register("one_t")
+    for rule in [*RULES, Rule.on('"x_street"'), Rule.on("g1_ph", where="l.byear is null")]:
+        made = count_comparisons_from_blocking_rules(
+            table, blocking_rules=[rule.splink()], link_type="dedupe_only",
+            unique_id_column_name="id", record_sample_proportion=1.0,
+        )[0]["marginal_comparison_count"]  # fmt: skip
+        counted = connection.execute(rule.count_sql("one_t", None)).fetchall()[0][0]
+        assert counted >= made, (rule, counted, made)
+
+
+def test_one_digit_of_the_year() -> None:
+    assert one_digit_apart(1987, 1984) and one_digit_apart(1987, 1997)
+    assert not one_digit_apart(1975, 2005) and not one_digit_apart(1987, 1987)
+    assert not one_digit_apart(1945, 1875)

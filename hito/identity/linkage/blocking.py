@@ -63,29 +63,33 @@ class Rule:
         return "coalesce(" + " and ".join(terms + ([self.where] if self.where else [])) + ", false)"
 
     def count_sql(self, left: str, right: str | None) -> str:
-        """The number of pairs the rule makes, from value counts (a list element shared twice
-        by one pair counts twice, so this errs high). `right` None: one table against itself."""
-        lefts = ", ".join(
-            f"{_unnest(c, self.explode)} as k{i}" for i, (c, _) in enumerate(self.keys)
-        )
-        rights = ", ".join(
-            f"{_unnest(c, self.explode)} as k{i}" for i, (_, c) in enumerate(self.keys)
-        )
+        """The number of pairs the rule makes, from value counts, never fewer than it makes: a
+        list element shared twice by one pair counts twice, a filter on one side applies to
+        that side only, and a table against itself (`right` None) counts both orders unless the
+        rule is symmetric and unfiltered."""
+        symmetric = all(a == b for a, b in self.keys) and self.where is None
         names = ", ".join(f"k{i}" for i in range(len(self.keys)))
-        side_l = _side_filter(self.where, "l")
-        side_r = _side_filter(self.where, "r")
-        if right is None:
-            return (
-                f"select coalesce(sum(n * (n - 1) / 2), 0) from (select {names}, count(*) n "
-                f"from (select {lefts} from {left} l where {side_l}) group by all)"
+        present = " and ".join(f"k{i} is not null" for i in range(len(self.keys)))
+
+        def counts(table: str, side: str, column: int) -> str:
+            keys = ", ".join(
+                f"{_unnest(pair[column], self.explode)} as k{i}" for i, pair in enumerate(self.keys)
             )
+            return (
+                f"(select {names}, count(*) n from (select {keys} from {table} {side} "
+                f"where {_side_filter(self.where, side)}) where {present} group by all)"
+            )
+
+        if right is None and symmetric:
+            return f"select coalesce(sum(n * (n - 1) / 2), 0) from {counts(left, 'l', 0)}"
         return (
-            f"select coalesce(sum(a.n * b.n), 0) from "
-            f"(select {names}, count(*) n from (select {lefts} from {left} l where {side_l}) "
-            f"group by all) a join "
-            f"(select {names}, count(*) n from (select {rights} from {right} r where {side_r}) "
-            f"group by all) b using ({names})"
+            f"select coalesce(sum(a.n * b.n), 0) from {counts(left, 'l', 0)} a "
+            f"join {counts(right or left, 'r', 1)} b using ({names})"
         )
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
 
 def _unnest(column: str, explode: str | None) -> str:
@@ -129,7 +133,7 @@ RULES: list[Rule] = [
 def optional_rules(extra: Sequence[str]) -> list[Rule]:
     """Rules kept only when cheap: the birth date alone, and a file's extra columns alone, in
     pairs and with the birth year."""
-    columns = [f'"x_{name}"' for name in extra]
+    columns = [_quoted(f"x_{name}") for name in extra]
     rules = [Rule.on("dob")]
     rules += [Rule.on(column) for column in columns]
     rules += [Rule.on(a, b) for a, b in combinations(columns, 2)]

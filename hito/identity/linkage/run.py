@@ -193,19 +193,19 @@ def _pairs(
     review_from: float | None = None,
 ) -> pa.Table:
     """Pairs at or above `threshold`, decided `link`, and those from `review_from` up to it,
-    decided `review`. One-to-one, a link must be both records' best candidate; a pair to
-    review need not be (the reviewer sees the candidates that compete)."""
+    decided `review`. One-to-one, a link must be both records' best candidate too; a pair to
+    review need not be (the reviewer sees the candidates that compete), and without a review
+    band the pairs that are not are left out."""
     source, best = table, "true"
     if one_to_one:
         source, best = _one_to_one(table), "rank_l = 1 and rank_r = 1"
+    link = f"match_probability >= {float(threshold)} and {best}"
     low = float(threshold if review_from is None else min(review_from, threshold))
     return connection.sql(
         f"select id_l as id_left, id_r as id_right, match_probability, match_weight, "
-        f"case when match_probability >= {float(threshold)} then 'link' else 'review' end "
-        f"as decision from {source} "
+        f"case when {link} then 'link' else 'review' end as decision from {source} "
         f"where match_probability >= {low} "
-        f"and ({best} or match_probability < {float(threshold)}) "
-        + ("" if review_from is not None else f"and {best} ")
+        + ("" if review_from is not None else f"and {link} ")
         + "order by match_probability desc, id_l, id_r"
     ).to_arrow_table()
 

@@ -127,6 +127,11 @@ def surnames(s: dict[str, Any], e: dict[str, Any], f: Frequencies) -> FieldScore
     return FieldScore("surnames", "surnames differ", -6.5, False)
 
 
+def one_digit_apart(a: int, b: int) -> bool:
+    """Years that differ in exactly one of their four digits."""
+    return sum(x != y for x, y in zip(f"{a:04d}", f"{b:04d}", strict=True)) == 1
+
+
 def birth_date(s: dict[str, Any], e: dict[str, Any], f: Frequencies) -> FieldScore:
     if s["byear"] is None or e["byear"] is None:
         return FieldScore("birth_date", "missing", 0.0, None)

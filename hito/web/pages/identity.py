@@ -148,9 +148,11 @@ def decide(
         return not_found(request, scope, settings)
     except (ValidationError, HitoError) as problem:
         session.rollback()
-        return review_page(
+        page = review_page(
             request, scope, session, settings, review_id, error=problem_message(problem)
         )
+        page.status_code = 403 if isinstance(problem, Forbidden) else 422
+        return page
     return RedirectResponse(f"/identity/reviews?decided={review_id}", status_code=303)
 
 
@@ -180,7 +182,7 @@ SCREEN_FIELDS = ("given_names", "surnames", "birth_date", "document_type", "docu
 
 def _screening(form: dict[str, str]) -> ScreeningRequest:
     document = (
-        [{"type": form["document_type"] or "passport", "number": form["document_number"]}]
+        [{"type": form["document_type"] or None, "number": form["document_number"]}]
         if form["document_number"]
         else []
     )
@@ -247,8 +249,8 @@ def screen(
     except Forbidden as problem:
         result, error, status = None, problem_message(problem), 403
     except (ValidationError, HitoError) as problem:
-        session.rollback()
-        result, error, status = None, problem_message(problem), 422
+        session.rollback()  # a verdict recorded before the failure is undone: say so
+        result, error, status, saved = None, problem_message(problem), 422, False
     response = render(
         request, "identity/screen.html", scope, settings,
         form=form, result=result, error=error, saved=saved,
