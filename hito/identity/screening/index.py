@@ -1,15 +1,21 @@
 """An in-memory index of an alert list, built once, screened against many times.
 
 Entries are prepared like linkage records (hito.identity.prepare) and filed under a few keys:
-the document number, and pairs of name keys with the birth year or date. A screened person is
+the document number, and pairs of name keys (in whichever column they were written) with the
+birth year or date. To hold a million entries in well under 2 GiB, an entry is a tuple of
+interned values (a name is stored once however many entries carry it), a key is its 64-bit
+hash (two keys sharing a hash only add a candidate, which is scored like any other) and a key
+held by one entry points at it directly. A screened person is
 scored only against the entries that share a key with them, so a lookup stays in milliseconds
 on a list of a million entries. Documents on a stolen or lost list are a hit by number alone.
 """
 
 from __future__ import annotations
 
+import sys
 import threading
-from collections import Counter, defaultdict
+from array import array
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -102,74 +108,113 @@ class Candidate:
 
 def _keys(record: dict[str, Any], *, query: bool) -> Iterator[tuple[Any, ...]]:
     """Keys an entry is filed under (query=False) or a screened person looks up (query=True).
-    Birth years are looked up ±1, for estimated years and slips."""
+    Names are keyed without their column (given names written as surnames still meet) and
+    birth years are looked up ±1, for estimated years and slips."""
     if record["doc"]:
         yield ("doc", record["doc"])
-    g, s1, s2, dob = record["g1_ph"], record["s1_ph"], record["s2_ph"], record["dob"]
-    surnames = [s for s in (s1, s2) if s]
-    for s in surnames:
-        if dob:
-            yield ("dob-s", dob, s)
-        if dob and g:
-            yield ("dob-g", dob, g)
+    names = sorted({n for n in (record["g1_ph"], record["s1_ph"], record["s2_ph"]) if n})
+    pairs = [(a, b) for i, a in enumerate(names) for b in names[i + 1 :]]
+    dob = record["dob"]
+    if dob:
+        for name in names:
+            yield ("dob-n", dob, name)
+        for pair in pairs:  # a wrong digit in the year: the day and month
+            yield ("md-nn", record["bmonth"], record["bday"], *pair)
     years = [record["byear"]] if record["byear"] is not None else []
     if query and years:
         years = [years[0] - 1, years[0], years[0] + 1]
-    pair = tuple(sorted(surnames)) if len(surnames) == 2 else None
     for year in years:
-        for s in surnames:
-            if g:
-                yield ("y-g-s", year, g, s)
-        if pair:
-            yield ("y-ss", year, *pair)
+        for pair in pairs:
+            yield ("y-nn", year, *pair)
     # Without a birth year on either side, the names alone.
     if record["byear"] is None or query:
         tag = "names-any" if record["byear"] is None and query else "names-undated"
-        for s in surnames:
-            if g:
-                yield (tag, g, s)
+        for pair in pairs:
+            yield (tag, *pair)
+
+
+_STORED = ("id", *_FIELDS, *META)
+_POSITION = {name: i for i, name in enumerate(_STORED)}
+
+
+def _compact(value: Any) -> Any:
+    """Strings interned, lists as tuples of interned strings: one copy of each name."""
+    if isinstance(value, str):
+        return sys.intern(value)
+    if isinstance(value, list):
+        return tuple(sys.intern(v) if isinstance(v, str) else v for v in value)
+    return value
 
 
 @dataclass
 class AlertIndex:
-    entries: list[dict[str, Any]] = field(default_factory=list)  # prepared, plus meta
-    keys: dict[tuple[Any, ...], list[int]] = field(default_factory=lambda: defaultdict(list))
+    entries: list[tuple[Any, ...]] = field(default_factory=list)  # prepared, plus meta (_STORED)
+    keys: dict[int, Any] = field(default_factory=dict)  # key hash → a position or an array of them
     preparer: Preparer = field(default_factory=Preparer)
     frequencies: Frequencies = field(default_factory=lambda: Frequencies(0, {}, {}, {}))
+
+    BATCH = 100_000  # entries prepared at once: the build's peak stays a batch's dicts
 
     @classmethod
     def build(cls, table: pa.Table, *, preparer: Preparer | None = None) -> AlertIndex:
         """`table`: the standard columns (id as the entry's id) plus kind, list_name, reference."""
         index = cls(preparer=preparer or Preparer())
-        prepared = index.preparer.prepare(table)
-        ids = [str(value) for value in table.column("id").to_pylist()]
-        row_of = {record_id: row for row, record_id in enumerate(ids)}
-        meta = {
-            name: table.column(name).to_pylist() if name in table.column_names else None
-            for name in META
-        }
-        # DuckDB does not keep the input order: entries are matched to their rows by id.
-        prepared.sort(key=lambda record: row_of[record["id"]])
-        for position, record in enumerate(prepared):
-            for name, values in meta.items():
-                record[name] = values[position] if values is not None else None
-            index.entries.append(record)
-            for key in set(_keys(record, query=False)):
-                index.keys[key].append(position)
-                if key[0] == "names-undated":
-                    index.keys[("names-any", *key[1:])].append(position)
-            if record["byear"] is not None:
-                for s in (record["s1_ph"], record["s2_ph"]):
-                    if s and record["g1_ph"]:
-                        index.keys[("names-any", record["g1_ph"], s)].append(position)
-        people = [e for e in index.entries if e["kind"] not in DOCUMENT_KINDS]
+        given: Counter[str] = Counter()
+        surnames: Counter[str] = Counter()
+        first_surname: Counter[str] = Counter()
+        for start in range(0, table.num_rows, cls.BATCH):
+            batch = table.slice(start, cls.BATCH)
+            prepared = index.preparer.prepare(batch)
+            row_of = {str(v): row for row, v in enumerate(batch.column("id").to_pylist())}
+            meta = {
+                name: batch.column(name).to_pylist() if name in batch.column_names else None
+                for name in META
+            }
+            # DuckDB does not keep the input order: entries are matched to their rows by id.
+            prepared.sort(key=lambda record: row_of[record["id"]])
+            for row, record in enumerate(prepared):
+                for name, values in meta.items():
+                    record[name] = values[row] if values is not None else None
+                index._add(record)
+                if record["kind"] not in DOCUMENT_KINDS:
+                    given.update([record["g_all"]] if record["g_all"] else [])
+                    surnames.update([record["s_all"]] if record["s_all"] else [])
+                    first_surname.update([record["s1"]] if record["s1"] else [])
+        index._freeze()
+        people = sum(1 for e in index.entries if e[_POSITION["kind"]] not in DOCUMENT_KINDS)
         index.frequencies = Frequencies(
-            total=len(people),
-            given=dict(Counter(e["g_all"] for e in people if e["g_all"])),
-            surnames=dict(Counter(e["s_all"] for e in people if e["s_all"])),
-            first_surname=dict(Counter(e["s1"] for e in people if e["s1"])),
-        )
+            total=people, given=dict(given), surnames=dict(surnames),
+            first_surname=dict(first_surname),
+        )  # fmt: skip
         return index
+
+    def _add(self, record: dict[str, Any]) -> None:
+        position = len(self.entries)
+        self.entries.append(tuple(_compact(record.get(name)) for name in _STORED))
+        keys = set(_keys(record, query=False))
+        for key in list(keys):
+            if key[0] == "names-undated":
+                keys.add(("names-any", *key[1:]))
+        if record["byear"] is not None:
+            keys.update(("names-any", *key[2:]) for key in list(keys) if key[0] == "y-nn")
+        for key in keys:
+            code = hash(key)
+            held = self.keys.get(code)
+            if held is None:
+                self.keys[code] = position
+            elif isinstance(held, int):
+                self.keys[code] = [held, position]
+            else:
+                held.append(position)
+
+    def _freeze(self) -> None:
+        """Posting lists as arrays of 4-byte positions once the list is complete."""
+        for code, held in self.keys.items():
+            if isinstance(held, list):
+                self.keys[code] = array("I", held)
+
+    def entry(self, position: int) -> dict[str, Any]:
+        return dict(zip(_STORED, self.entries[position], strict=True))
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -177,13 +222,17 @@ class AlertIndex:
     def candidates(self, subject: dict[str, Any]) -> set[int]:
         found: set[int] = set()
         for key in _keys(subject, query=True):
-            found.update(self.keys.get(key, ()))
+            held = self.keys.get(hash(key))
+            if isinstance(held, int):
+                found.add(held)
+            elif held:
+                found.update(held)
         return found
 
     def screen_prepared(self, subject: dict[str, Any], *, threshold: float) -> list[Candidate]:
         results = []
         for position in self.candidates(subject):
-            entry = self.entries[position]
+            entry = self.entry(position)
             meta = {"id": entry["id"], **{name: entry[name] for name in META}}
             if entry["kind"] in DOCUMENT_KINDS:
                 if subject["doc"] and subject["doc"] == entry["doc"]:
