@@ -167,6 +167,26 @@ def child(method: str, directory: Path, band: tuple[float, float]) -> None:
     links, review = set(), set()
     for pair, decision in zip(ids, pairs.column("decision").to_pylist(), strict=True):
         (links if decision == "link" else review).add(pair)
+    sweep = []
+    if "match_probability" in pairs.column_names:  # other bands, from the same pairs
+        scored = list(zip(
+            zip(pairs.column("id_left").to_pylist(), pairs.column("id_right").to_pylist(),
+                strict=True),
+            pairs.column("match_probability").to_pylist(), pairs.column("decision").to_pylist(),
+            strict=True,
+        ))  # fmt: skip
+        low = band[0]
+        for high in (h for h in (0.99, 0.995, 0.998, 0.999) if h > band[1]):
+            linked = {p for p, prob, d in scored if prob >= high and d == "link"}
+            queued = {p for p, prob, d in scored if low <= prob and p not in linked}
+            found, size = len((linked | queued) & true), max(len(true), 1)
+            sweep.append({
+                "band": [low, high],
+                "precision": len(linked & true) / len(linked) if linked else 0.0,
+                "recall": len(linked & true) / size,
+                "recall_with_review": found / size,
+                "review_share": len(queued) / size,
+            })  # fmt: skip
     hits = len(links & true)
     precision = hits / len(links) if links else 0.0
     recall = hits / len(true) if true else 0.0
@@ -185,6 +205,7 @@ def child(method: str, directory: Path, band: tuple[float, float]) -> None:
                 "recall_with_review": len((links | review) & true) / len(true) if true else 0.0,
                 "seconds": seconds,
                 "peak_gib": peak,
+                "sweep": sweep,
             }
         )
     )
@@ -291,6 +312,13 @@ def main() -> None:
                 f"{result['review']:>9,}{result['review_share']:>8.1%}"
                 f"{result['seconds']:>8.1f}s{result['peak_gib']:>6.2f} GiB"
             )
+            for other in result.get("sweep", []):
+                low, high = other["band"]
+                print(
+                    f"  band {low:g}–{high:g}{'':<{max(0, 12 - len(f'{low:g}–{high:g}'))}}"
+                    f"{other['precision']:>11.4f}{other['recall']:>10.4f}{'':>9}"
+                    f"{other['recall_with_review']:>12.4f}{'':>9}{other['review_share']:>8.1%}"
+                )
 
 
 if __name__ == "__main__":
