@@ -6,14 +6,15 @@ The rules are written for the variations field registries show (`hito.identity.s
 - the document number, exact or with one slip (its first or last digits and the birth year);
 - two name tokens in common, wherever they sit (given names and surnames swapped between
   columns, surnames in the other order, one surname dropped or mistyped), each with the birth
-  year, or with the day and month when the year has a wrong digit, or alone with the first
-  given name when one side has no birth year;
+  year, or with the day and month when the year has a wrong digit, or with the first given
+  name when one side has no birth year (a guarded rule: see below);
 - the same birth date and any one name token (the other names mistyped or changed).
 
 Rules on names read `name_pairs` and `name_ph` (`hito.identity.prepare`), lists that Splink
 explodes before the join. A file's extra columns (an address, a postcode) add rules of their
-own, and so does the birth date alone, but only where they stay cheap: each such rule is
-counted first (from value counts, no pairs built) and kept only within `budget` pairs.
+own, and so does the birth date alone, but only where they stay cheap: each such rule, and
+each rule of `GUARDED`, is counted first (from value counts, no pairs built) and kept only
+within `budget` pairs. The run says which it left out.
 """
 
 from __future__ import annotations
@@ -123,10 +124,15 @@ RULES: list[Rule] = [
     Rule.on("name_key", where="l.byear is null"),
     Rule.on("name_key", where="r.byear is null"),
     # No birth year on one side: names alone (one-sided filters keep the join small).
-    Rule.on("name_pairs", "g1_ph", explode="name_pairs", where="l.byear is null"),
-    Rule.on("name_pairs", "g1_ph", explode="name_pairs", where="r.byear is null"),
     Rule.on("s1_ph", "s2_ph", where="l.byear is null"),
     Rule.on("s1_ph", "s2_ph", where="r.byear is null"),
+]
+
+# Rules worth their cost where names are varied, too costly where a few names are everyone's
+# (the `hard` profile): kept, like the optional rules, only within budget.
+GUARDED: list[Rule] = [
+    Rule.on("name_pairs", "g1_ph", explode="name_pairs", where="l.byear is null"),
+    Rule.on("name_pairs", "g1_ph", explode="name_pairs", where="r.byear is null"),
 ]
 
 
@@ -150,11 +156,11 @@ def budget(records: int) -> int:
 def choose(
     connection: Any, left: str, right: str | None, extra: Sequence[str]
 ) -> tuple[list[Rule], list[tuple[Rule, int]]]:
-    """The rules for these prepared tables: every rule of `RULES`, and each optional rule whose
-    pair count is within budget. Returns (rules, optional rules left out with their counts)."""
+    """The rules for these prepared tables: every rule of `RULES`, and each guarded or optional
+    rule whose pair count is within budget. Returns (rules, rules left out with their counts)."""
     records = _rows(connection, left) + (_rows(connection, right) if right else 0)
     kept, dropped = list(RULES), []
-    for rule in optional_rules(extra):
+    for rule in [*GUARDED, *optional_rules(extra)]:
         count = int(connection.execute(rule.count_sql(left, right)).fetchall()[0][0])
         if count <= budget(records):
             kept.append(rule)

@@ -84,8 +84,10 @@ def _blocking(
     """The blocking rules for these tables, saying which optional ones cost too much."""
     rules, dropped = blocking.choose(connection, left, right, extra)
     for rule, count in dropped:
-        keys = " and ".join(key for key, _ in rule.keys)
-        clock.progress(f"blocking on {keys} alone would compare {count:,} pairs: left out")
+        keys = " and ".join(key for key, _ in rule.keys) + (
+            f" where {rule.where}" if rule.where else ""
+        )
+        clock.progress(f"blocking on {keys} would compare {count:,} pairs: left out")
     return [rule.splink() for rule in rules]
 
 
