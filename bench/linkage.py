@@ -274,7 +274,8 @@ def main() -> None:
     if args.child:
         child(args.child, args.data, band)
         return
-    print(f"machine: {machine()}; DuckDB memory limit for Hito's link {MEMORY_LIMIT}")
+    limit = args.memory_limit or MEMORY_LIMIT
+    print(f"machine: {machine()}; DuckDB memory limit for Hito's link {limit}")
     with tempfile.TemporaryDirectory(prefix="hito-bench-") as tmp:
         directory = Path(tmp)
         started = time.perf_counter()
