@@ -17,7 +17,7 @@ from hito.identity.linkage import blocking
 # Two thresholds (Fellegi-Sunter's link / review / non-link): pairs at or above the upper are
 # links, pairs between the two go to a reviewer, pairs below are not links. The upper keeps a
 # wrong merge of two people rarer than one in a thousand links (bench/linkage.py).
-REVIEW_BAND = (0.30, 0.99)
+REVIEW_BAND = (0.30, 0.998)
 
 
 # Given names and surnames written in each other's columns on one side: one record's given
