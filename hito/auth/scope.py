@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, and_, or_, true
 
@@ -27,6 +28,7 @@ from hito.agencies.models import AgencyKind
 from hito.auth.models import Role
 from hito.exc import Forbidden
 from hito.records import Audience, SharingLevel
+from hito.settings import NODE_TIMEZONES
 
 WRITE_ROLES = frozenset({Role.operator, Role.supervisor, Role.admin, Role.caseworker})
 ACTIONS: dict[str, frozenset[Role]] = {
@@ -75,6 +77,11 @@ class Scope:
     def sees_protection(self) -> bool:
         """Health and protection details of persons, whatever the record's sharing level."""
         return self.everything or self.humanitarian
+
+    @property
+    def time_zone(self) -> ZoneInfo:
+        """Where the user's days begin: their country's zone; the node's for international users."""
+        return ZoneInfo(NODE_TIMEZONES[self.country or self.node])
 
     @property
     def own_levels(self) -> frozenset[SharingLevel]:

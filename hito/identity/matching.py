@@ -46,7 +46,6 @@ from hito.pagination import id_page
 from hito.people import person_standard
 from hito.people.models import Person, PersonKey
 from hito.places.models import Sector
-from hito.settings import NODE_TIMEZONES
 
 CANDIDATE_LIMIT = 500
 
@@ -322,7 +321,7 @@ def list_reviews(session: Session, *, scope: Scope, filters: ReviewFilters) -> R
         query = query.where(or_(low.event_id.in_(in_sector), high.event_id.in_(in_sector)))
     if filters.encountered_from is not None or filters.encountered_to is not None:
         # Days as the user lives them: midnight in their country's time zone.
-        zone = ZoneInfo(NODE_TIMEZONES[scope.country or scope.node])
+        zone = scope.time_zone
         first, last = filters.encountered_from, filters.encountered_to
         start = _midnight(first, zone) if first else None
         end = _midnight(last + dt.timedelta(days=1), zone) if last else None

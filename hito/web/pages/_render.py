@@ -64,7 +64,7 @@ PageSession = Annotated[Session, Depends(_page_session, scope="function")]
 
 def user_zone(scope: Scope | None, node: str) -> ZoneInfo:
     """The user's country's time zone; the node's for international users and before login."""
-    return ZoneInfo(NODE_TIMEZONES[(scope and scope.country) or node])
+    return scope.time_zone if scope else ZoneInfo(NODE_TIMEZONES[node])
 
 
 def render(
