@@ -337,13 +337,7 @@ def list_reviews(session: Session, *, scope: Scope, filters: ReviewFilters) -> R
         session, query, LinkReview.id, limit=filters.limit, cursor=filters.cursor
     )
     if rows:
-        audit.record(
-            session,
-            scope=scope,
-            action="identity.review.read",
-            object_type="link_review",
-            object_ids=[r.id for r in rows],
-        )
+        _record_read(session, scope, [r.id for r in rows])
     return ReviewPage(
         items=[_review_public(r) for r in rows],
         next_cursor=next_cursor,
@@ -359,17 +353,27 @@ def get_review(session: Session, *, scope: Scope, review_id: int) -> ReviewPubli
     review = session.get(LinkReview, review_id)
     if review is None:
         raise NotFound(f"review {review_id} not found")
-    pair = {review.person_low_id, review.person_high_id}
-    if set(session.scalars(select(Person.id).where(Person.id.in_(pair)))) != pair:
-        raise NotFound(f"review {review_id} not found")
+    _require_visible(session, (review.person_low_id, review.person_high_id), f"review {review_id}")
+    _record_read(session, scope, [review.id])
+    return _review_public(review)
+
+
+def _record_read(session: Session, scope: Scope, review_ids: list[int]) -> None:
     audit.record(
         session,
         scope=scope,
         action="identity.review.read",
         object_type="link_review",
-        object_ids=[review.id],
+        object_ids=review_ids,
     )
-    return _review_public(review)
+
+
+def _require_visible(session: Session, pair: tuple[int, int], what: str | None) -> None:
+    """NotFound unless the session's scope sees both persons: named as `what`, or as the first
+    person it does not see."""
+    visible = set(session.scalars(select(Person.id).where(Person.id.in_(pair))))
+    if visible != set(pair):
+        raise NotFound(f"{what or f'person {min(set(pair) - visible)}'} not found")
 
 
 def identity_members(session: Session, *, person_id: int) -> list[int]:
@@ -401,12 +405,7 @@ def decide_review(session: Session, *, scope: Scope, data: ReviewDecision) -> Re
         assert data.person_ids is not None
         pair = _pair(*data.person_ids)
         review = session.scalar(select(LinkReview).where(_pair_clause(*pair)))
-    visible = set(session.scalars(select(Person.id).where(Person.id.in_(pair))))
-    if visible != set(pair):
-        what = (
-            f"review {data.review_id}" if data.review_id else f"person {min(set(pair) - visible)}"
-        )
-        raise NotFound(f"{what} not found")
+    _require_visible(session, pair, f"review {data.review_id}" if data.review_id else None)
     if review is None:
         review = LinkReview(
             person_low_id=pair[0], person_high_id=pair[1], match_probability=0.0, match_weight=0.0
