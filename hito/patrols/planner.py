@@ -1,0 +1,196 @@
+"""The patrol planner: units to posts over a horizon, with OR-Tools CP-SAT.
+
+Hard rules (each one checked again on the returned plan by `hito.patrols.check`):
+a unit takes at most one post per shift, only on its own country's side, only in its
+availability windows, only shifts no longer than its maximum, only sectors it reaches with
+enough of the shift left on sector, and rests at least the minimum between two shifts; a post of
+a level that asks for two agencies, once staffed, is staffed by two; a sector whose level asks
+for joint coverage is covered on both sides of the line in the same shift or on neither.
+
+Objective: the risk of the posts covered, weighted by impact level. A post is staffed by one
+unit, or by two of two agencies where its level asks for two; more would add nothing to the
+objective, so units not needed stay in reserve. Written this way (coverage equal to the units
+on a post, not their maximum) the model's linear relaxation stays tight and CP-SAT proves its
+plans close to the bound.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Mapping
+
+from ortools.sat.python import cp_model
+
+from hito.patrols.greedy import greedy
+from hito.patrols.problem import Assignment, Impact, Plan, Post, Problem, Uncovered
+
+SCALE = 1000  # CP-SAT takes whole numbers: values are kept to a thousandth
+
+
+def solve(
+    problem: Problem,
+    *,
+    seconds: float = 10.0,
+    seed: int = 0,
+    workers: int = 8,
+    gap_limit: float = 0.005,
+    values: Mapping[Post, float] | None = None,
+) -> Plan:
+    """The best plan found within `seconds`; `values` replaces each post's worth (the drawn
+    weekly plans of `hito.patrols.game` use it), the rules stay the same. CP-SAT starts from
+    the greedy plan (`hito.patrols.greedy`) and runs its full portfolio of eight workers, which
+    proves better bounds than two even on two cores (measured by `bench/patrols.py`)."""
+    started = time.perf_counter()
+    model = cp_model.CpModel()
+    take: dict[tuple[int, Post], cp_model.IntVar] = {}
+    posts = problem.posts()
+    for u, unit in enumerate(problem.units):
+        for post in posts:
+            if problem.can_take(unit, post):
+                take[u, post] = model.new_bool_var(f"x{u}_{post}")
+    by_post: dict[Post, list[int]] = defaultdict(list)
+    by_unit_shift: dict[tuple[int, int], list[cp_model.IntVar]] = defaultdict(list)
+    for (u, post), var in take.items():
+        by_post[post].append(u)
+        by_unit_shift[u, post[2]].append(var)
+
+    covered = {post: model.new_bool_var(f"c{post}") for post in by_post}
+    for post, units in by_post.items():
+        staffed = [take[u, post] for u in units]
+        if problem.impact(post) in problem.rules.two_agencies:
+            _two_agencies(model, problem, post, units, take, covered[post])
+        else:
+            model.add(sum(staffed) == covered[post])
+
+    for u, unit in enumerate(problem.units):
+        for k in problem.shifts:
+            mine = by_unit_shift.get((u, k.index), [])
+            if len(mine) > 1:
+                model.add_at_most_one(mine)
+            for later in problem.shifts[k.index + 1 :]:
+                if not problem.too_close(unit, k, later):
+                    break
+                both = mine + by_unit_shift.get((u, later.index), [])
+                if mine and len(both) > len(mine):
+                    model.add_at_most_one(both)
+
+    _joint(model, problem, covered)
+
+    worth = values if values is not None else {post: problem.value(post) for post in covered}
+    model.maximize(sum(round(worth.get(p, 0.0) * SCALE) * var for p, var in covered.items()))
+
+    if values is None:
+        _hint(model, problem, greedy(problem), take, covered)
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = seconds
+    solver.parameters.num_workers = workers
+    solver.parameters.random_seed = seed
+    solver.parameters.relative_gap_limit = gap_limit
+    status = solver.solve(model)
+    name = solver.status_name(status)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return Plan([], 0.0, 0.0, name, time.perf_counter() - started)
+    assignments = [
+        Assignment(problem.units[u].code, post[0], post[1], post[2])
+        for (u, post), var in take.items()
+        if solver.boolean_value(var)
+    ]
+    assignments.sort(key=lambda a: (a.shift, a.country, a.sector, a.unit))
+    plan = Plan(
+        assignments,
+        objective=solver.objective_value / SCALE,
+        bound=solver.best_objective_bound / SCALE,
+        status=name,
+        seconds=time.perf_counter() - started,
+    )
+    plan.uncovered = explain_uncovered(problem, plan)
+    return plan
+
+
+def _hint(
+    model: cp_model.CpModel,
+    problem: Problem,
+    plan: Plan,
+    take: dict[tuple[int, Post], cp_model.IntVar],
+    covered: dict[Post, cp_model.IntVar],
+) -> None:
+    codes = {unit.code: u for u, unit in enumerate(problem.units)}
+    given = {(codes[a.unit], (a.sector, a.country, a.shift)) for a in plan.assignments}
+    for key, var in take.items():
+        model.add_hint(var, key in given)
+    staffed = plan.covered()
+    for post, var in covered.items():
+        model.add_hint(var, post in staffed)
+
+
+def _two_agencies(
+    model: cp_model.CpModel,
+    problem: Problem,
+    post: Post,
+    units: list[int],
+    take: dict[tuple[int, Post], cp_model.IntVar],
+    covered: cp_model.IntVar,
+) -> None:
+    """Two units of two agencies, or none: at most one per agency, two in all when covered."""
+    agencies: dict[str, list[cp_model.IntVar]] = defaultdict(list)
+    for u in units:
+        agencies[problem.units[u].agency].append(take[u, post])
+    for staffed in agencies.values():
+        model.add(sum(staffed) <= covered)
+    model.add(sum(take[u, post] for u in units) == 2 * covered)
+
+
+def _joint(model: cp_model.CpModel, problem: Problem, covered: dict[Post, cp_model.IntVar]) -> None:
+    """Both sides of a sector whose level asks for it: covered together or not at all."""
+    if len(problem.countries) < 2:
+        return
+    for (sector, index), at in problem.risk.items():
+        if at.impact not in problem.rules.joint:
+            continue
+        sides = [covered.get((sector, country, index)) for country in problem.countries]
+        if any(side is None for side in sides):
+            for side in sides:
+                if side is not None:
+                    model.add(side == 0)
+            continue
+        first, *others = sides
+        for other in others:
+            model.add(first == other)
+
+
+def explain_uncovered(problem: Problem, plan: Plan) -> list[Uncovered]:
+    """Why each high or critical post is left uncovered: the first rule, in the order of
+    `REASONS`, that stops it; `capacity` when none does on its own."""
+    covered = plan.covered()
+    result = []
+    for post in problem.posts():
+        impact = problem.impact(post)
+        if post in covered or impact < Impact.high:
+            continue
+        reason = _first_obstacle(problem, post)
+        result.append(Uncovered(post[0], post[1], post[2], impact, reason))
+    return result
+
+
+def _first_obstacle(problem: Problem, post: Post) -> str:
+    sector, country, index = post
+    shift = problem.shifts[index]
+    impact = problem.impact(post)
+
+    def reachable(side: str) -> list[str]:
+        return [u.agency for u in problem.units if problem.can_take(u, (sector, side, index))]
+
+    if not any(u.country == country and u.available_for(shift) for u in problem.units):
+        return "no_unit_available"
+    agencies = reachable(country)
+    if not agencies:
+        return "no_unit_reaches"
+    if impact in problem.rules.two_agencies and len(set(agencies)) < 2:
+        return "one_agency"
+    if impact in problem.rules.joint and len(problem.countries) > 1:
+        for other in problem.countries:
+            found = set(reachable(other))
+            if not found or (impact in problem.rules.two_agencies and len(found) < 2):
+                return "joint"
+    return "capacity"
