@@ -34,6 +34,7 @@ from hito.web.routes import (
     humanitarian,
     identity,
     node,
+    patrols,
     people,
     places,
     referrals,
@@ -143,6 +144,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         humanitarian,
         family_unity,
         referrals,
+        patrols,
         node,
     ):
         app.include_router(module.router, prefix=API)

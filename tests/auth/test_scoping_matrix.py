@@ -358,6 +358,7 @@ OTHERS = {
     ("POST", "/api/v1/humanitarian/referrals/{referral_id}/{action}"),
     ("POST", "/api/v1/humanitarian/shelters/{facility_id}/beds"),
     ("GET", "/api/v1/humanitarian/shelters/{facility_id}/beds"),  # counts only: no record
+    ("GET", "/api/v1/patrols/risk"),  # figures only: tests/patrols/test_risk (unseen events)
     ("GET", "/exchange/v1/outbox"),  # nodes only: users get 401 (below)
     ("POST", "/exchange/v1/inbox"),
     ("GET", "/exchange/v1/checkpoints"),
