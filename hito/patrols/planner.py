@@ -83,7 +83,8 @@ def solve(
     if values is None:
         _hint(model, problem, greedy(problem), take, covered)
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = seconds
+    # `seconds` is the whole call's budget: building the model and the greedy hint count too.
+    solver.parameters.max_time_in_seconds = max(0.1, seconds - (time.perf_counter() - started))
     solver.parameters.num_workers = workers
     solver.parameters.random_seed = seed
     solver.parameters.relative_gap_limit = gap_limit
