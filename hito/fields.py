@@ -35,6 +35,16 @@ def _text_or_datetime(value: Any) -> Any:
     )
 
 
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _text_or_date(value: Any) -> Any:
+    """Only YYYY-MM-DD text (or a date): pydantic would also take numbers as Unix times."""
+    if isinstance(value, dt.date) or (isinstance(value, str) and _ISO_DAY.match(value)):
+        return value
+    raise ValueError("must be a date, YYYY-MM-DD")
+
+
 EARLIEST = dt.datetime(1900, 1, 1, tzinfo=dt.UTC)
 LATEST = dt.datetime(2200, 1, 1, tzinfo=dt.UTC)
 
@@ -51,6 +61,7 @@ def _plausible(value: dt.datetime) -> dt.datetime:
 
 
 Timestamp = Annotated[AwareDatetime, BeforeValidator(_text_or_datetime), AfterValidator(_plausible)]
+Day = Annotated[dt.date, BeforeValidator(_text_or_date)]
 RecordId = Annotated[StrictInt, Field(ge=1, le=MAX_ID)]
 Count = Annotated[StrictInt, Field(ge=0, le=1_000_000)]
 Latitude = Annotated[StrictFloat, Field(ge=-90, le=90, allow_inf_nan=False)]

@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal, Self
 from pydantic import BaseModel, Field, model_validator
 
 from hito.countries import CountryCode
-from hito.fields import INPUT, MAX_ID
+from hito.fields import INPUT, MAX_ID, Day
 from hito.identity.documents.types import DocumentType
 from hito.identity.models import AlertKind, ReviewStatus, ScreeningVerdict
 from hito.identity.screening.scoring import DEFAULT_THRESHOLD
@@ -185,8 +185,8 @@ class ReviewFilters(BaseModel):
     status: ReviewStatus = ReviewStatus.pending
     nationality: CountryCode | None = None
     sector: str | None = Field(None, max_length=32, description="Code of the encounter's sector")
-    encountered_from: dt.date | None = None
-    encountered_to: dt.date | None = None
+    encountered_from: Day | None = None
+    encountered_to: Day | None = None
     min_probability: float = Field(0.0, ge=0.0, le=1.0)
     max_probability: float = Field(1.0, ge=0.0, le=1.0)
     limit: int = Field(50, ge=1, le=500)

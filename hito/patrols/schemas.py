@@ -2,13 +2,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import BaseModel, Field
 
+from hito.fields import Timestamp
 from hito.patrols.problem import Impact
 
 
 class RiskQuery(BaseModel):
-    at: AwareDatetime | None = Field(None, description="The moment risk is computed for (now)")
+    at: Timestamp | None = Field(None, description="The moment risk is computed for (now)")
 
 
 class SectorRisk(BaseModel):

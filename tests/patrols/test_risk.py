@@ -107,7 +107,7 @@ def test_risk_counts_only_what_the_user_may_see(login: Login, sync: Callable[[],
 
 def test_a_bad_moment_is_a_problem(login: Login) -> None:
     api = login("cl.operator")
-    for at in ("yesterday", "2025-11-28T12:00:00", "2025-13-01T00:00:00Z"):
+    for at in ("yesterday", "2025-11-28T12:00:00", "2025-13-01T00:00:00Z", "0", "1764300000"):
         reply = api.get("/api/v1/patrols/risk", params={"at": at})
         assert reply.status_code == 422, at
         assert reply.headers["content-type"].startswith("application/problem+json")
