@@ -40,6 +40,7 @@ from hito.identity.models import (
     PersonIdentity,
     ScreeningDecision,
 )
+from hito.patrols.models import PatrolAssignment, PatrolPlan, PatrolUnit
 from hito.people.models import IdentityDocument, Person, PersonGroup, PersonKey
 from hito.places.models import CrossingPoint, Facility, Sector
 from hito.rfi.models import InformationAnswer, InformationRequest
@@ -89,6 +90,9 @@ __all__ = [
     "Person",
     "PersonGroup",
     "PersonKey",
+    "PatrolAssignment",
+    "PatrolPlan",
+    "PatrolUnit",
     "Sector",
     "UserAccount",
 ]

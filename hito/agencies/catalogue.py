@@ -29,6 +29,7 @@ AGENCIES: list[tuple[str, str, str, str | None, AgencyKind]] = [
         "CL",
         K.ministry,
     ),
+    ("CL-EJERCITO", "Ejército de Chile", "Chilean Army", "CL", K.military),
     ("PE-PNP", "Policía Nacional del Perú (PNP)", "National Police of Peru", "PE", K.police),
     (
         "PE-MIGRACIONES",

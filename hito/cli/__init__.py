@@ -17,6 +17,7 @@ from hito.cli.exchange import exchange_app
 from hito.cli.humanitarian import humanitarian_app
 from hito.cli.identity import identity_app
 from hito.cli.node import node_app
+from hito.cli.patrols import patrols_app
 from hito.cli.requests import request_app
 from hito.cli.serve import serve
 from hito.cli.users import user_app
@@ -40,6 +41,7 @@ for sub, name in [
     (identity_app, "identity"),
     (request_app, "request"),
     (humanitarian_app, "humanitarian"),
+    (patrols_app, "patrols"),
 ]:
     app.add_typer(sub, name=name)
 

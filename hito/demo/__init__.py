@@ -28,6 +28,8 @@ from hito.events import (
     count_events,
 )
 from hito.exc import Conflict
+from hito.patrols import create_units
+from hito.patrols.io import demo_units
 from hito.settings import DEMO_PASSWORD, Settings
 
 __all__ = ["DEMO_USERS", "DemoStats", "finish_demo", "load_demo", "users_of"]
@@ -61,6 +63,10 @@ def load_demo(session: Session, *, settings: Settings) -> DemoStats | None:
         stats, plan = load(session, scopes=scopes, node=settings.node)
         summary = load_identity(session, scopes=scopes, node=settings.node, plan=plan)
         load_humanitarian(session, scopes=scopes, node=settings.node)
+        supervisor = next(
+            s for s in scopes.values() if s.may("supervise") and s.country == settings.node
+        )
+        create_units(session, scope=supervisor, units=demo_units(settings.node))
     stats.persons += summary["reencounters"]
     return stats
 

@@ -1,11 +1,46 @@
-"""Joint patrols: sector risk, the planner (CP-SAT) and unpredictable plans (a security game).
+"""Joint patrols: sector risk, units, the planner (CP-SAT) and unpredictable plans (a security
+game).
 
 The planner, the checker and the game work on plain values (`hito.patrols.problem`); the
-service reads the database for them.
+services read the database for them.
 """
 
+from hito.patrols.changes import propose_change
+from hito.patrols.models import PlanStatus, UnitKind
+from hito.patrols.plans import approve_plan, build_problem, get_plan, make_plan
 from hito.patrols.problem import Impact, ShiftKind
-from hito.patrols.schemas import RiskQuery, SectorRisk
+from hito.patrols.schemas import (
+    ChangePublic,
+    PlanPublic,
+    PlanRequest,
+    ReplanRequest,
+    RiskQuery,
+    SectorRisk,
+    UnitCreate,
+    UnitPublic,
+)
 from hito.patrols.service import risk_by_sector
+from hito.patrols.units import create_units, list_units
 
-__all__ = ["Impact", "RiskQuery", "SectorRisk", "ShiftKind", "risk_by_sector"]
+__all__ = [
+    "ChangePublic",
+    "ReplanRequest",
+    "propose_change",
+    "Impact",
+    "PlanPublic",
+    "PlanRequest",
+    "PlanStatus",
+    "RiskQuery",
+    "SectorRisk",
+    "ShiftKind",
+    "UnitCreate",
+    "UnitKind",
+    "UnitPublic",
+    "approve_plan",
+    "build_problem",
+    "create_units",
+    "get_plan",
+    "list_units",
+    "make_plan",
+    "risk_by_sector",
+]

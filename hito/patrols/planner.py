@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping, Sequence
 
 from ortools.sat.python import cp_model
 
@@ -36,18 +36,27 @@ def solve(
     workers: int = 8,
     gap_limit: float = 0.005,
     values: Mapping[Post, float] | None = None,
+    only: Collection[int] | None = None,
+    fixed: Sequence[Assignment] = (),
+    keep: Collection[tuple[str, Post]] = (),
+    change_cost: float = 0.0,
 ) -> Plan:
     """The best plan found within `seconds`; `values` replaces each post's worth (the drawn
     weekly plans of `hito.patrols.game` use it), the rules stay the same. CP-SAT starts from
     the greedy plan (`hito.patrols.greedy`) and runs its full portfolio of eight workers, which
-    proves better bounds than two even on two cores (measured by `bench/patrols.py`)."""
+    proves better bounds than two even on two cores (measured by `bench/patrols.py`).
+
+    Re-planning (`hito.patrols.replan`) plans `only` some shifts around `fixed` assignments
+    (kept as they are, their units' rest respected), and counts `change_cost` for each
+    assignment of `keep` dropped and each one not in `keep` added."""
     started = time.perf_counter()
     model = cp_model.CpModel()
     take: dict[tuple[int, Post], cp_model.IntVar] = {}
-    posts = problem.posts()
+    posts = [p for p in problem.posts() if only is None or p[2] in only]
+    busy = _busy(problem, fixed)
     for u, unit in enumerate(problem.units):
         for post in posts:
-            if problem.can_take(unit, post):
+            if problem.can_take(unit, post) and post[2] not in busy.get(unit.code, ()):
                 take[u, post] = model.new_bool_var(f"x{u}_{post}")
     by_post: dict[Post, list[int]] = defaultdict(list)
     by_unit_shift: dict[tuple[int, int], list[cp_model.IntVar]] = defaultdict(list)
@@ -78,9 +87,17 @@ def solve(
     _joint(model, problem, covered)
 
     worth = values if values is not None else {post: problem.value(post) for post in covered}
-    model.maximize(sum(round(worth.get(p, 0.0) * SCALE) * var for p, var in covered.items()))
+    terms = [round(worth.get(p, 0.0) * SCALE) * var for p, var in covered.items()]
+    if change_cost:
+        kept = set(keep)
+        cost = round(change_cost * SCALE)
+        terms += [
+            (cost if (problem.units[u].code, post) in kept else -cost) * var
+            for (u, post), var in take.items()
+        ]
+    model.maximize(sum(terms))
 
-    if values is None:
+    if values is None and only is None:
         _hint(model, problem, greedy(problem), take, covered)
     solver = cp_model.CpSolver()
     # `seconds` is the whole call's budget: building the model and the greedy hint count too.
@@ -97,6 +114,7 @@ def solve(
         for (u, post), var in take.items()
         if solver.boolean_value(var)
     ]
+    assignments += fixed
     assignments.sort(key=lambda a: (a.shift, a.country, a.sector, a.unit))
     plan = Plan(
         assignments,
@@ -107,6 +125,22 @@ def solve(
     )
     plan.uncovered = explain_uncovered(problem, plan)
     return plan
+
+
+def _busy(problem: Problem, fixed: Sequence[Assignment]) -> dict[str, set[int]]:
+    """Per unit, the shifts its fixed assignments keep it from: their own and those too close
+    to rest between."""
+    codes = {unit.code: unit for unit in problem.units}
+    busy: dict[str, set[int]] = defaultdict(set)
+    for a in fixed:
+        unit = codes[a.unit]
+        mine = problem.shifts[a.shift]
+        busy[a.unit] |= {
+            k.index
+            for k in problem.shifts
+            if k.index == a.shift or problem.too_close(unit, mine, k)
+        }
+    return busy
 
 
 def _hint(

@@ -359,6 +359,12 @@ OTHERS = {
     ("POST", "/api/v1/humanitarian/shelters/{facility_id}/beds"),
     ("GET", "/api/v1/humanitarian/shelters/{facility_id}/beds"),  # counts only: no record
     ("GET", "/api/v1/patrols/risk"),  # figures only: tests/patrols/test_risk (unseen events)
+    ("GET", "/api/v1/patrols/units"),  # tests/patrols/test_plans: Peru sees none of Chile's
+    ("POST", "/api/v1/patrols/units"),  # supervisors; tests/patrols/test_plans
+    ("POST", "/api/v1/patrols/plans"),
+    ("GET", "/api/v1/patrols/plans/{plan_id}"),
+    ("POST", "/api/v1/patrols/plans/{plan_id}/approve"),
+    ("POST", "/api/v1/patrols/plans/{plan_id}/replan"),
     ("GET", "/exchange/v1/outbox"),  # nodes only: users get 401 (below)
     ("POST", "/exchange/v1/inbox"),
     ("GET", "/exchange/v1/checkpoints"),

@@ -2,11 +2,20 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Body, Query
 
 from hito import patrols
-from hito.patrols import RiskQuery, SectorRisk
-from hito.web.deps import CurrentScope, SessionDep
+from hito.patrols import (
+    ChangePublic,
+    PlanPublic,
+    PlanRequest,
+    ReplanRequest,
+    RiskQuery,
+    SectorRisk,
+    UnitCreate,
+    UnitPublic,
+)
+from hito.web.deps import CurrentScope, PathId, SessionDep
 from hito.web.problems import documented
 
 router = APIRouter(tags=["patrols"])
@@ -20,3 +29,64 @@ def sector_risk(
     may see, with its impact level; weights, decay and thresholds are data
     (`hito/patrols/data/risk.yaml`)."""
     return patrols.risk_by_sector(session, scope=scope, at=query.at)
+
+
+@router.get("/patrols/units", response_model=list[UnitPublic], responses=documented(401))
+def list_units(scope: CurrentScope, session: SessionDep) -> list[UnitPublic]:
+    return patrols.list_units(session, scope=scope)
+
+
+@router.post(
+    "/patrols/units",
+    response_model=list[UnitPublic],
+    status_code=201,
+    responses=documented(400, 401, 403, 409, 413, 422),
+)
+def create_units(
+    units: Annotated[list[UnitCreate], Body(min_length=1, max_length=1000)],
+    scope: CurrentScope,
+    session: SessionDep,
+) -> list[UnitPublic]:
+    """Add units of this node's country (supervisors): all are written, or none."""
+    return patrols.create_units(session, scope=scope, units=units)
+
+
+@router.post(
+    "/patrols/plans",
+    response_model=PlanPublic,
+    status_code=201,
+    responses=documented(400, 401, 403, 413, 422),
+)
+def make_plan(data: PlanRequest, scope: CurrentScope, session: SessionDep) -> PlanPublic:
+    """Draft a plan over the units, sectors and risk the user may see."""
+    return patrols.make_plan(session, scope=scope, request=data)
+
+
+@router.get(
+    "/patrols/plans/{plan_id}", response_model=PlanPublic, responses=documented(401, 404, 422)
+)
+def get_plan(plan_id: PathId, scope: CurrentScope, session: SessionDep) -> PlanPublic:
+    return patrols.get_plan(session, scope=scope, plan_id=plan_id)
+
+
+@router.post(
+    "/patrols/plans/{plan_id}/approve",
+    response_model=PlanPublic,
+    responses=documented(401, 403, 404, 409, 422),
+)
+def approve_plan(plan_id: PathId, scope: CurrentScope, session: SessionDep) -> PlanPublic:
+    """A supervisor approves a draft plan."""
+    return patrols.approve_plan(session, scope=scope, plan_id=plan_id)
+
+
+@router.post(
+    "/patrols/plans/{plan_id}/replan",
+    response_model=ChangePublic,
+    responses=documented(401, 403, 404, 409, 422),
+)
+def replan(
+    plan_id: PathId, data: ReplanRequest, scope: CurrentScope, session: SessionDep
+) -> ChangePublic:
+    """The smallest change to the shift holding `at` that covers a high-impact event in
+    `sector`; shown, and applied only with `apply` (supervisors)."""
+    return patrols.propose_change(session, scope=scope, plan_id=plan_id, data=data)

@@ -1,0 +1,77 @@
+"""Patrol units and plans as stored: a node's own units and the plans drafted for them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+from sqlalchemy import Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from hito.db import Base, UTCDateTime
+from hito.records import SharedRecord, str_enum
+
+
+class UnitKind(enum.StrEnum):
+    foot = "foot"
+    vehicle = "vehicle"
+    mounted = "mounted"
+    drone = "drone"
+    boat = "boat"  # the coastal sector
+
+
+class PlanStatus(enum.StrEnum):
+    draft = "draft"
+    approved = "approved"
+
+
+class PatrolUnit(SharedRecord, Base):
+    __tablename__ = "patrol_unit"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"))
+    country: Mapped[str] = mapped_column(String(2))
+    kind: Mapped[UnitKind] = mapped_column(str_enum(UnitKind, "unit_kind"))
+    crew: Mapped[int] = mapped_column(Integer)
+    base_lat: Mapped[float] = mapped_column(Float)
+    base_lon: Mapped[float] = mapped_column(Float)
+    max_shift_hours: Mapped[float] = mapped_column(Float)
+    min_rest_hours: Mapped[float] = mapped_column(Float)
+    reach: Mapped[str] = mapped_column(Text)  # JSON {sector code: minutes from base}
+    available: Mapped[str] = mapped_column(Text, default="[]")  # JSON [[start, end], ...], UTC
+
+
+class PatrolPlan(SharedRecord, Base):
+    __tablename__ = "patrol_plan"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    country: Mapped[str] = mapped_column(String(2))
+    starts_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    days: Mapped[int] = mapped_column(Integer)
+    shift_hours: Mapped[int] = mapped_column(Integer)
+    seed: Mapped[int] = mapped_column(Integer)
+    status: Mapped[PlanStatus] = mapped_column(str_enum(PlanStatus, "plan_status"))
+    solver_status: Mapped[str] = mapped_column(String(16))
+    objective: Mapped[float] = mapped_column(Float)
+    bound: Mapped[float] = mapped_column(Float)
+    coverage: Mapped[str] = mapped_column(Text)  # JSON, the security game's probabilities
+    uncovered: Mapped[str] = mapped_column(Text)  # JSON, high and critical posts and why
+    drafted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    approved_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class PatrolAssignment(Base):
+    """One unit on one side of a sector for one shift; part of its plan, travels with it."""
+
+    __tablename__ = "patrol_assignment"
+    __table_args__ = (Index("ix_patrol_assignment_plan", "plan_id", "starts_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("patrol_plan.id", ondelete="CASCADE"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("patrol_unit.id"))
+    sector_id: Mapped[int] = mapped_column(ForeignKey("sector.id"))
+    country: Mapped[str] = mapped_column(String(2))
+    starts_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)

@@ -1,0 +1,212 @@
+"""Plans: drafted from the units, sectors and risk the user may see; approved by a supervisor."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hito import audit
+from hito.agencies import agency_codes
+from hito.auth.scope import Scope
+from hito.db import utcnow
+from hito.exc import Conflict, InvalidInput, NotFound
+from hito.patrols import game
+from hito.patrols.models import PatrolAssignment, PatrolPlan, PatrolUnit, PlanStatus
+from hito.patrols.planner import solve
+from hito.patrols.problem import (
+    REASONS,
+    Plan,
+    Problem,
+    SectorShift,
+    ShiftKind,
+    make_shifts,
+    shift_kind,
+)
+from hito.patrols.risk import default_rules
+from hito.patrols.schemas import (
+    AssignmentPublic,
+    CoveragePublic,
+    PlanPublic,
+    PlanRequest,
+    UncoveredPublic,
+)
+from hito.patrols.service import risk_by_sector
+from hito.patrols.units import planner_unit
+from hito.places.models import Sector
+from hito.settings import NODE_TIMEZONES
+
+
+def build_problem(
+    session: Session, *, scope: Scope, request: PlanRequest, risk_at: dt.datetime | None = None
+) -> Problem:
+    """The units and sectors the user may see, shifts from local midnight of the first day in
+    the node's time zone, and each sector's risk and level as of the plan's start (or
+    `risk_at`)."""
+    zone = ZoneInfo(NODE_TIMEZONES[scope.node])
+    try:
+        shifts = make_shifts(request.first_day, request.days, request.shift_hours, zone)
+    except ValueError as problem:
+        raise InvalidInput(str(problem)) from None
+    names = agency_codes(session)
+    rows = session.scalars(select(PatrolUnit).order_by(PatrolUnit.code))
+    units = [planner_unit(r, names) for r in rows]
+    rules = default_rules()
+    figures = risk_by_sector(session, scope=scope, at=risk_at or shifts[0].start, rules=rules)
+    risk = {r.sector: r for r in figures}
+    table = {}
+    for shift in shifts:
+        for code, at in risk.items():
+            value = at.night if shift_kind(shift, zone) is ShiftKind.night else at.day
+            table[code, shift.index] = SectorShift(value, rules.level(value))
+    countries = sorted({scope.node, *(u.country for u in units)})
+    return Problem(shifts, units, sorted(risk), countries, table)
+
+
+def make_plan(session: Session, *, scope: Scope, request: PlanRequest) -> PlanPublic:
+    """Draft a plan: the best the planner finds within the time given, the coverage
+    probabilities of the security game, and why high or critical posts stay uncovered."""
+    scope.require("write")
+    problem = build_problem(session, scope=scope, request=request)
+    if not problem.units:
+        raise InvalidInput("no patrol units to plan: add units first (hito patrols units load)")
+    plan = solve(problem, seconds=request.seconds, seed=request.seed)
+    reachable = {p for p in problem.posts() if any(problem.can_take(u, p) for u in problem.units)}
+    cover = game.coverage(problem, game.staffing(plan), reachable)
+    row = PatrolPlan(
+        country=scope.node,
+        starts_at=problem.shifts[0].start,
+        days=request.days,
+        shift_hours=request.shift_hours,
+        seed=request.seed,
+        status=PlanStatus.draft,
+        solver_status=plan.status,
+        objective=round(plan.objective, 3),
+        bound=round(plan.bound, 3),
+        coverage=json.dumps(
+            sorted([s, c, k, round(p, 4)] for (s, c, k), p in cover.probability.items())
+        ),
+        uncovered=json.dumps(
+            [[u.sector, u.country, u.shift, u.impact.name, u.reason] for u in plan.uncovered]
+        ),
+        drafted_by_id=scope.user_id,
+        origin_node=scope.node,
+        sharing_level="national",
+    )
+    session.add(row)
+    session.flush()
+    _store_assignments(session, row, problem, plan)
+    audit.record(
+        session, scope=scope, action="patrols.plan.create", object_type="patrol_plan",
+        object_ids=[row.uid], detail=request.model_dump(mode="json"),
+    )  # fmt: skip
+    return plan_public(session, row)
+
+
+def _store_assignments(session: Session, row: PatrolPlan, problem: Problem, plan: Plan) -> None:
+    units = dict(session.execute(select(PatrolUnit.code, PatrolUnit.id)).all())
+    sectors = dict(session.execute(select(Sector.code, Sector.id)).all())
+    for a in plan.assignments:
+        shift = problem.shifts[a.shift]
+        session.add(
+            PatrolAssignment(
+                plan_id=row.id,
+                unit_id=units[a.unit],
+                sector_id=sectors[a.sector],
+                country=a.country,
+                starts_at=shift.start,
+                ends_at=shift.end,
+            )  # fmt: skip
+        )
+    session.flush()
+
+
+def get_plan(session: Session, *, scope: Scope, plan_id: int) -> PlanPublic:
+    row = session.scalar(select(PatrolPlan).where(PatrolPlan.id == plan_id))
+    if row is None:
+        raise NotFound(f"plan {plan_id} not found")
+    return plan_public(session, row)
+
+
+def approve_plan(session: Session, *, scope: Scope, plan_id: int) -> PlanPublic:
+    """A supervisor approves a draft; an approved plan is not approved again."""
+    scope.require("supervise")
+    row = session.scalar(select(PatrolPlan).where(PatrolPlan.id == plan_id))
+    if row is None:
+        raise NotFound(f"plan {plan_id} not found")
+    if row.origin_node != scope.node:
+        raise Conflict(f"plan {plan_id} is the other side's: only its node approves it")
+    if row.status is PlanStatus.approved:
+        raise Conflict(f"plan {plan_id} is already approved")
+    row.status = PlanStatus.approved
+    row.approved_by_id = scope.user_id
+    row.approved_at = utcnow()
+    session.flush()
+    audit.record(
+        session, scope=scope, action="patrols.plan.approve", object_type="patrol_plan",
+        object_ids=[row.uid],
+    )  # fmt: skip
+    return plan_public(session, row)
+
+
+def plan_public(session: Session, row: PatrolPlan) -> PlanPublic:
+    names = agency_codes(session)
+    query = (
+        select(PatrolAssignment, PatrolUnit.code, PatrolUnit.agency_id, Sector.code)
+        .join(PatrolUnit, PatrolUnit.id == PatrolAssignment.unit_id)
+        .join(Sector, Sector.id == PatrolAssignment.sector_id)
+        .where(PatrolAssignment.plan_id == row.id)
+        .order_by(PatrolAssignment.starts_at, PatrolAssignment.country, Sector.code)
+        .order_by(PatrolUnit.code)
+    )
+    assignments = [
+        AssignmentPublic(
+            unit=unit,
+            agency=names[agency],
+            country=a.country,
+            sector=sector,
+            start=a.starts_at.astimezone(dt.UTC),
+            end=a.ends_at.astimezone(dt.UTC),
+        )  # fmt: skip
+        for a, unit, agency, sector in session.execute(query)
+    ]
+    hours = dt.timedelta(hours=row.shift_hours)
+
+    def start(k: int) -> dt.datetime:
+        return (row.starts_at + k * hours).astimezone(dt.UTC)
+
+    return PlanPublic(
+        id=row.id,
+        uid=row.uid,
+        country=row.country,
+        status=row.status,
+        starts_at=row.starts_at.astimezone(dt.UTC),
+        days=row.days,
+        shift_hours=row.shift_hours,
+        seed=row.seed,
+        solver_status=row.solver_status,
+        objective=row.objective,
+        bound=row.bound,
+        gap=round((row.bound - row.objective) / row.bound, 6) if row.bound > 0 else 0.0,
+        assignments=assignments,
+        coverage=[
+            CoveragePublic(sector=s, country=c, start=start(k), end=start(k + 1), probability=p)
+            for s, c, k, p in json.loads(row.coverage)
+        ],
+        uncovered=[
+            UncoveredPublic(
+                sector=s,
+                country=c,
+                start=start(k),
+                end=start(k + 1),
+                impact=i,
+                reason=r,
+                explanation=REASONS[r],
+            )  # fmt: skip
+            for s, c, k, i, r in json.loads(row.uncovered)
+        ],
+        approved_at=row.approved_at,
+    )
