@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
+from decimal import Decimal
 from typing import Any
 
 import orjson
@@ -63,7 +64,40 @@ def canonical(value: Any) -> bytes:
         raise NotCanonical(str(error)) from None
     if _FLOAT_FORMS.search(out) is None:
         return out
-    return orjson.dumps(_normalise(value), option=orjson.OPT_SORT_KEYS)
+    return _write(_normalise(value))
+
+
+def _write(value: Any) -> bytes:
+    """The slow path: RFC 8785 by hand for structures, numbers as ECMAScript writes them,
+    text as orjson does (the same escapes)."""
+    if isinstance(value, float):
+        return _number(value).encode()
+    if isinstance(value, dict):
+        items = (orjson.dumps(k) + b":" + _write(value[k]) for k in sorted(value))
+        return b"{" + b",".join(items) + b"}"
+    if isinstance(value, list):
+        return b"[" + b",".join(_write(item) for item in value) + b"]"
+    return orjson.dumps(value)
+
+
+def _number(value: float) -> str:
+    """ECMAScript's Number::toString of a finite, non-integral float (RFC 8785, section 3.2.2.3):
+    the shortest digits that round-trip (Python's repr finds the same), in fixed notation from
+    10^-6 up, in exponent form below."""
+    sign, digits, exponent = Decimal(repr(value)).as_tuple()
+    assert isinstance(exponent, int)
+    text = "".join(map(str, digits)).rstrip("0") or "0"
+    k = len(text)
+    n = exponent + len(digits)  # the value is 0.text × 10^n
+    minus = "-" if sign else ""
+    if 0 < n <= 21:
+        whole = text[:n] + "0" * max(0, n - k)
+        rest = text[n:]
+        return minus + whole + ("." + rest if rest else "")
+    if -6 < n <= 0:
+        return minus + "0." + "0" * -n + text
+    mantissa = text[0] + ("." + text[1:] if k > 1 else "")
+    return f"{minus}{mantissa}e{'+' if n - 1 > 0 else '-'}{abs(n - 1)}"
 
 
 def sha256_hex(data: bytes | str) -> str:
