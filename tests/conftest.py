@@ -99,6 +99,9 @@ def nodes(
         _started[backend] = {code: start_node(code, url, folder) for code, url in urls.items()}
         join(_started[backend])
         sync_nodes(_started[backend])
+        # Every test starts from the state the others leave (sequence numbers from zero), also
+        # the first of a run or of a worker.
+        reset(_started[backend])
     yield _started[backend]
 
 
