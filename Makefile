@@ -32,8 +32,10 @@ chromium:
 postgres:
 	@scripts/ensure-postgres.sh
 
+# Test files spread over the machine's cores (pytest-xdist; one file stays on one worker, each
+# worker runs its own pair of nodes).
 test: install chromium postgres
-	$(BIN)/pytest -m "not slow"
+	$(BIN)/pytest -m "not slow" -n auto --dist loadfile
 
 $(BIN)/.spark: $(BIN)/.installed
 	$(BIN)/python -m pip install --quiet -e ".[dev,spark]"

@@ -84,8 +84,11 @@ def exactly_what_is_allowed(nodes: dict[str, TestNode]) -> None:
     """Once settled: each receiver holds exactly what its peer shares, at the same versions."""
     for origin_code, origin in nodes.items():
         (receiver,) = [n for c, n in nodes.items() if c != origin_code]
-        assert held_from(receiver, origin_code) == shared_by(origin), (
-            f"{receiver.code} does not hold exactly what {origin_code} shares"
+        held, shared = held_from(receiver, origin_code), shared_by(origin)
+        assert held == shared, (
+            f"{receiver.code} does not hold exactly what {origin_code} shares: "
+            f"missing {sorted(set(shared.items()) - set(held.items()))[:5]}, "
+            f"extra {sorted(set(held.items()) - set(shared.items()))[:5]}"
         )
 
 
