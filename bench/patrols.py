@@ -125,9 +125,7 @@ def main() -> None:
         reasons[u.reason] = reasons.get(u.reason, 0) + 1
     print(f"critical posts left uncovered: {len(uncovered)} {reasons}")
 
-    reachable = {
-        post for post in problem.posts() if any(problem.can_take(u, post) for u in problem.units)
-    }
+    reachable = problem.reachable()
     started = time.perf_counter()
     cover = game.coverage(problem, game.staffing(plan), reachable)
     lp = time.perf_counter() - started

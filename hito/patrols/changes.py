@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from hito import audit
 from hito.auth.scope import Scope
-from hito.exc import Conflict, InvalidInput, NotFound
+from hito.exc import InvalidInput
 from hito.patrols.models import PatrolAssignment, PatrolPlan, PatrolUnit
-from hito.patrols.plans import build_problem, plan_public
-from hito.patrols.problem import Assignment, Plan, Problem
+from hito.patrols.plans import add_assignments, build_problem, find_plan, stored_plan
+from hito.patrols.problem import Assignment, Problem
 from hito.patrols.replan import replan
 from hito.patrols.schemas import AssignmentPublic, ChangePublic, PlanRequest, ReplanRequest
 from hito.places.models import Sector
-from hito.settings import NODE_TIMEZONES
 
 
 def propose_change(
@@ -26,14 +24,9 @@ def propose_change(
     """The smallest change to the shift holding `data.at` that covers the event's post, with
     the risk as of that moment; applied only when asked, by a supervisor."""
     scope.require("supervise" if data.apply else "write")
-    row = session.scalar(select(PatrolPlan).where(PatrolPlan.id == plan_id))
-    if row is None:
-        raise NotFound(f"plan {plan_id} not found")
-    if row.origin_node != scope.node:
-        raise Conflict(f"plan {plan_id} is the other side's: only its node changes it")
-    zone = ZoneInfo(NODE_TIMEZONES[scope.node])
+    row = find_plan(session, scope=scope, plan_id=plan_id, to="changes")
     request = PlanRequest(
-        first_day=row.starts_at.astimezone(zone).date(), days=row.days,
+        first_day=row.starts_at.astimezone(scope.time_zone).date(), days=row.days,
         shift_hours=row.shift_hours, seed=row.seed,
     )  # fmt: skip
     problem = build_problem(session, scope=scope, request=request, risk_at=data.at)
@@ -45,7 +38,7 @@ def propose_change(
     country = data.country or scope.node
     if country not in problem.countries:
         raise InvalidInput(f"no units of {country} in this plan's view")
-    current = _current(session, row, problem)
+    current = stored_plan(session, row, problem)
     change = replan(
         problem, current, post=(data.sector, country, shift.index), seconds=data.seconds,
         seed=row.seed,
@@ -73,16 +66,6 @@ def propose_change(
     )
 
 
-def _current(session: Session, row: PatrolPlan, problem: Problem) -> Plan:
-    index = {k.start: k.index for k in problem.shifts}
-    stored = plan_public(session, row)
-    assignments = [
-        Assignment(a.unit, a.sector, a.country, index[a.start.astimezone(dt.UTC)])
-        for a in stored.assignments
-    ]
-    return Plan(assignments, stored.objective, stored.bound, stored.solver_status, 0.0)
-
-
 def _apply(
     session: Session,
     row: PatrolPlan,
@@ -101,9 +84,4 @@ def _apply(
                 PatrolAssignment.starts_at == problem.shifts[a.shift].start,
             )
         )
-    for a in added:
-        k = problem.shifts[a.shift]
-        session.add(PatrolAssignment(plan_id=row.id, unit_id=units[a.unit],
-                                     sector_id=sectors[a.sector], country=a.country,
-                                     starts_at=k.start, ends_at=k.end))  # fmt: skip
-    session.flush()
+    add_assignments(session, row, problem, added)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from zoneinfo import ZoneInfo
+from collections.abc import Iterable
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,6 +20,7 @@ from hito.patrols.models import PatrolAssignment, PatrolPlan, PatrolUnit, PlanSt
 from hito.patrols.planner import solve
 from hito.patrols.problem import (
     REASONS,
+    Assignment,
     Plan,
     Problem,
     SectorShift,
@@ -37,7 +39,6 @@ from hito.patrols.schemas import (
 from hito.patrols.service import risk_by_sector
 from hito.patrols.units import planner_unit
 from hito.places.models import Sector
-from hito.settings import NODE_TIMEZONES
 
 
 def build_problem(
@@ -46,7 +47,7 @@ def build_problem(
     """The units and sectors the user may see, shifts from local midnight of the first day in
     the node's time zone, and each sector's risk and level as of the plan's start (or
     `risk_at`)."""
-    zone = ZoneInfo(NODE_TIMEZONES[scope.node])
+    zone = scope.time_zone  # the node's: its users are of its country or international
     try:
         shifts = make_shifts(request.first_day, request.days, request.shift_hours, zone)
     except ValueError as problem:
@@ -74,8 +75,7 @@ def make_plan(session: Session, *, scope: Scope, request: PlanRequest) -> PlanPu
     if not problem.units:
         raise InvalidInput("no patrol units to plan: add units first (hito patrols units load)")
     plan = solve(problem, seconds=request.seconds, seed=request.seed)
-    reachable = {p for p in problem.posts() if any(problem.can_take(u, p) for u in problem.units)}
-    cover = game.coverage(problem, game.staffing(plan), reachable)
+    cover = game.coverage(problem, game.staffing(plan), problem.reachable())
     row = PatrolPlan(
         country=scope.node,
         starts_at=problem.shifts[0].start,
@@ -98,7 +98,7 @@ def make_plan(session: Session, *, scope: Scope, request: PlanRequest) -> PlanPu
     )
     session.add(row)
     session.flush()
-    _store_assignments(session, row, problem, plan)
+    add_assignments(session, row, problem, plan.assignments)
     audit.record(
         session, scope=scope, action="patrols.plan.create", object_type="patrol_plan",
         object_ids=[row.uid], detail=request.model_dump(mode="json"),
@@ -106,10 +106,12 @@ def make_plan(session: Session, *, scope: Scope, request: PlanRequest) -> PlanPu
     return plan_public(session, row)
 
 
-def _store_assignments(session: Session, row: PatrolPlan, problem: Problem, plan: Plan) -> None:
+def add_assignments(
+    session: Session, row: PatrolPlan, problem: Problem, assignments: Iterable[Assignment]
+) -> None:
     units = dict(session.execute(select(PatrolUnit.code, PatrolUnit.id)).all())
     sectors = dict(session.execute(select(Sector.code, Sector.id)).all())
-    for a in plan.assignments:
+    for a in assignments:
         shift = problem.shifts[a.shift]
         session.add(
             PatrolAssignment(
@@ -124,21 +126,25 @@ def _store_assignments(session: Session, row: PatrolPlan, problem: Problem, plan
     session.flush()
 
 
-def get_plan(session: Session, *, scope: Scope, plan_id: int) -> PlanPublic:
+def find_plan(session: Session, *, scope: Scope, plan_id: int, to: str | None = None) -> PatrolPlan:
+    """The plan, if the user sees it; `to` names what the user means to do to it, which only
+    the plan's own node may."""
     row = session.scalar(select(PatrolPlan).where(PatrolPlan.id == plan_id))
     if row is None:
         raise NotFound(f"plan {plan_id} not found")
-    return plan_public(session, row)
+    if to is not None and row.origin_node != scope.node:
+        raise Conflict(f"plan {plan_id} is the other side's: only its node {to} it")
+    return row
+
+
+def get_plan(session: Session, *, scope: Scope, plan_id: int) -> PlanPublic:
+    return plan_public(session, find_plan(session, scope=scope, plan_id=plan_id))
 
 
 def approve_plan(session: Session, *, scope: Scope, plan_id: int) -> PlanPublic:
     """A supervisor approves a draft; an approved plan is not approved again."""
     scope.require("supervise")
-    row = session.scalar(select(PatrolPlan).where(PatrolPlan.id == plan_id))
-    if row is None:
-        raise NotFound(f"plan {plan_id} not found")
-    if row.origin_node != scope.node:
-        raise Conflict(f"plan {plan_id} is the other side's: only its node approves it")
+    row = find_plan(session, scope=scope, plan_id=plan_id, to="approves")
     if row.status is PlanStatus.approved:
         raise Conflict(f"plan {plan_id} is already approved")
     row.status = PlanStatus.approved
@@ -152,9 +158,8 @@ def approve_plan(session: Session, *, scope: Scope, plan_id: int) -> PlanPublic:
     return plan_public(session, row)
 
 
-def plan_public(session: Session, row: PatrolPlan) -> PlanPublic:
-    names = agency_codes(session)
-    query = (
+def _assignments_query(row: PatrolPlan) -> Any:
+    return (
         select(PatrolAssignment, PatrolUnit.code, PatrolUnit.agency_id, Sector.code)
         .join(PatrolUnit, PatrolUnit.id == PatrolAssignment.unit_id)
         .join(Sector, Sector.id == PatrolAssignment.sector_id)
@@ -162,6 +167,20 @@ def plan_public(session: Session, row: PatrolPlan) -> PlanPublic:
         .order_by(PatrolAssignment.starts_at, PatrolAssignment.country, Sector.code)
         .order_by(PatrolUnit.code)
     )
+
+
+def stored_plan(session: Session, row: PatrolPlan, problem: Problem) -> Plan:
+    """The stored plan as the planner sees it (shifts by their index in `problem`)."""
+    index = {k.start: k.index for k in problem.shifts}
+    assignments = [
+        Assignment(unit, sector, a.country, index[a.starts_at])
+        for a, unit, _, sector in session.execute(_assignments_query(row))
+    ]
+    return Plan(assignments, row.objective, row.bound, row.solver_status, 0.0)
+
+
+def plan_public(session: Session, row: PatrolPlan) -> PlanPublic:
+    names = agency_codes(session)
     assignments = [
         AssignmentPublic(
             unit=unit,
@@ -171,7 +190,7 @@ def plan_public(session: Session, row: PatrolPlan) -> PlanPublic:
             start=a.starts_at.astimezone(dt.UTC),
             end=a.ends_at.astimezone(dt.UTC),
         )  # fmt: skip
-        for a, unit, agency, sector in session.execute(query)
+        for a, unit, agency, sector in session.execute(_assignments_query(row))
     ]
     hours = dt.timedelta(hours=row.shift_hours)
 

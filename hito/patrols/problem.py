@@ -151,6 +151,10 @@ class Problem:
             and 2 * minutes / 60 <= (1 - self.rules.min_on_sector) * shift.hours
         )
 
+    def reachable(self) -> set[Post]:
+        """The posts some unit may be given (the security game covers only these)."""
+        return {p for p in self.posts() if any(self.can_take(u, p) for u in self.units)}
+
     def too_close(self, unit: Unit, first: Shift, second: Shift) -> bool:
         """True when a unit cannot work both shifts: the rest between them is too short."""
         a, b = sorted((first, second), key=lambda s: s.start)
