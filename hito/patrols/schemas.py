@@ -5,6 +5,7 @@ from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, Field, model_validator
 
+from hito.countries import CountryCode
 from hito.events.sharing import WireLocation
 from hito.fields import INPUT, Day, Timestamp
 from hito.patrols.models import PlanStatus, UnitKind
@@ -145,7 +146,7 @@ class ReplanRequest(BaseModel):
     model_config = INPUT
 
     sector: SectorCode
-    country: str | None = Field(None, pattern=r"^[A-Z]{2}$")
+    country: CountryCode | None = None
     at: Timestamp
     seconds: float = Field(5.0, ge=0.5, le=60, allow_inf_nan=False)
     apply: bool = False
