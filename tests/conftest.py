@@ -36,7 +36,7 @@ from hito.exchange.agreements import (
     parse_agreement,
 )
 from hito.exchange.canonical import sha256_hex
-from hito.models import Base, ExchangeLink, OutboxEnvelope, Peer, SharingAgreement
+from hito.models import Base, ExchangeLink, Peer, SharingAgreement
 from hito.settings import Settings
 from tests.nodes import PASSWORD, USERS, LiveServer, TestNode, free_port, join, node_of, start_node
 from tests.nodes import sync as sync_nodes
@@ -186,11 +186,10 @@ def reset(nodes: dict[str, TestNode]) -> None:
             _empty(node, next(n.url for n in nodes.values() if n is not node))
 
 
-def _empty(node: TestNode, peer_url: str) -> bool:
-    """Empty ``node``; whether what it holds of the peer may have changed (a retraction was
-    exchanged, or its demo agreement had to be loaded again)."""
+def _empty(node: TestNode, peer_url: str) -> None:
+    """Empty ``node`` but for what ``KEEP`` names, its demo agreement loaded again if a test
+    removed it, its links back to sequence zero."""
     with node.sessions() as s, unscoped(s):
-        retracted = s.scalar(select(OutboxEnvelope.id).where(OutboxEnvelope.op == "retract"))
         for table in reversed(Base.metadata.sorted_tables):
             if table.name not in KEEP:
                 s.execute(delete(table))
@@ -214,7 +213,6 @@ def _empty(node: TestNode, peer_url: str) -> bool:
         )
         s.execute(update(Peer).values(url=peer_url, active=True))
         s.commit()
-    return restored or retracted is not None
 
 
 @pytest.fixture(autouse=True)
