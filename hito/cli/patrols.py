@@ -91,12 +91,17 @@ def plan(
 ) -> None:
     """Draft a plan over the units, sectors and risk the agency may see; write it as JSON
     (assignments, objective, bound, coverage, uncovered)."""
+    from pydantic import ValidationError
+
     from hito.db import session_scope
     from hito.exc import HitoError
     from hito.patrols import PlanRequest, make_plan
 
     node = settings()
-    request = PlanRequest(first_day=first_day.date(), days=days, seed=seed, seconds=seconds)
+    try:
+        request = PlanRequest(first_day=first_day.date(), days=days, seed=seed, seconds=seconds)
+    except ValidationError as error:
+        fail(f"--from: {error.errors()[0]['msg'].removeprefix('Value error, ')}", 2)
     say(f"planning {days} days from {request.first_day} (up to {seconds:g} s)…")
     try:
         with session_scope(sessions(node)) as session:

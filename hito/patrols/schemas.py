@@ -7,7 +7,7 @@ from pydantic import BaseModel, Field, model_validator
 
 from hito.countries import CountryCode
 from hito.events.sharing import WireLocation
-from hito.fields import INPUT, Day, Timestamp
+from hito.fields import EARLIEST, INPUT, LATEST, Day, Timestamp
 from hito.patrols.models import PlanStatus, UnitKind
 from hito.patrols.problem import Impact
 from hito.records import SharingLevel
@@ -82,6 +82,9 @@ class UnitPublic(BaseModel):
     sharing_level: SharingLevel
 
 
+MARGIN = dt.timedelta(days=60)  # a plan's 31 days and the 28 days of events before it
+
+
 class PlanRequest(BaseModel):
     model_config = INPUT
 
@@ -90,6 +93,14 @@ class PlanRequest(BaseModel):
     shift_hours: Literal[4, 6, 8, 12, 24] = 8
     seed: int = Field(0, ge=0, le=2**31 - 1, strict=True)
     seconds: float = Field(10.0, ge=0.5, le=120, allow_inf_nan=False)
+
+    @model_validator(mode="after")
+    def _plausible(self) -> Self:
+        # Every moment the plan reads stays where datetimes and databases work (`hito.fields`).
+        first, last = EARLIEST.date() + MARGIN, LATEST.date() - MARGIN
+        if not first <= self.first_day <= last:
+            raise ValueError(f"first_day must be between {first} and {last}")
+        return self
 
 
 class AssignmentPublic(BaseModel):

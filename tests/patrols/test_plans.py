@@ -161,7 +161,8 @@ def test_bad_plan_requests_change_nothing(login: Login, sessions: sessionmaker[S
     day = {"first_day": "2025-11-24"}
     bad_requests: list[dict[str, Any]] = [
         {"first_day": "0"}, {**day, "days": 0}, {**day, "days": "7"}, {**day, "seconds": 1e9},
-        {**day, "shift_hours": 7}, {**day, "x": 1}, {},
+        {**day, "shift_hours": 7}, {**day, "x": 1}, {}, {"first_day": "0001-01-01"},
+        {"first_day": "9999-12-31"},
     ]  # fmt: skip
     for bad in bad_requests:
         reply = operator.post("/api/v1/patrols/plans", json=bad)
@@ -214,3 +215,5 @@ def test_units_and_a_plan_from_the_command_line(
     assert {a["unit"] for a in plan["assignments"]} <= {"CL-A", "CL-B"}
     wrong = _hito(node, "plan", "--from", "24/11/2025")
     assert wrong.returncode == 2 and "--from" in wrong.stderr
+    ancient = _hito(node, "plan", "--from", "0001-01-01")
+    assert ancient.returncode == 2 and "first_day must be between" in ancient.stderr
