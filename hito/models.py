@@ -40,7 +40,15 @@ from hito.identity.models import (
     PersonIdentity,
     ScreeningDecision,
 )
-from hito.patrols.models import PatrolAssignment, PatrolPlan, PatrolUnit
+from hito.patrols.models import (
+    ImpactOverride,
+    Patrol,
+    PatrolAssignment,
+    PatrolFinding,
+    PatrolPlan,
+    PatrolPoint,
+    PatrolUnit,
+)
 from hito.people.models import IdentityDocument, Person, PersonGroup, PersonKey
 from hito.places.models import CrossingPoint, Facility, Sector
 from hito.rfi.models import InformationAnswer, InformationRequest
@@ -90,7 +98,11 @@ __all__ = [
     "Person",
     "PersonGroup",
     "PersonKey",
+    "ImpactOverride",
+    "Patrol",
     "PatrolAssignment",
+    "PatrolFinding",
+    "PatrolPoint",
     "PatrolPlan",
     "PatrolUnit",
     "Sector",

@@ -50,11 +50,12 @@ def propose_change(
             session, scope=scope, action="patrols.plan.replan", object_type="patrol_plan",
             object_ids=[row.uid], detail=data.model_dump(mode="json"),
         )  # fmt: skip
-    units = {u.code: u.agency for u in problem.units}
+    units = {u.code: u for u in problem.units}
 
     def public(a: Assignment) -> AssignmentPublic:
         k = problem.shifts[a.shift]
-        return AssignmentPublic(unit=a.unit, agency=units[a.unit], country=a.country,
+        return AssignmentPublic(unit=a.unit, agency=units[a.unit].agency,
+                                kind=units[a.unit].kind, country=a.country,
                                 sector=a.sector, start=k.start.astimezone(dt.UTC),
                                 end=k.end.astimezone(dt.UTC))  # fmt: skip
 

@@ -70,8 +70,82 @@ class PatrolAssignment(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("patrol_plan.id", ondelete="CASCADE"))
-    unit_id: Mapped[int] = mapped_column(ForeignKey("patrol_unit.id"))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("patrol_unit.id"))  # None: received
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"))
+    kind: Mapped[UnitKind] = mapped_column(str_enum(UnitKind, "unit_kind"))
     sector_id: Mapped[int] = mapped_column(ForeignKey("sector.id"))
     country: Mapped[str] = mapped_column(String(2))
     starts_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     ends_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class ImpactLevelName(enum.StrEnum):
+    low = "low"
+    medium = "medium"
+    high = "high"
+    critical = "critical"
+
+
+class ImpactOverride(Base):
+    """A supervisor's judgement of a sector's impact level over what the thresholds say, with
+    its reason; it lapses at `expires_at` or when lifted. This node's own, not shared."""
+
+    __tablename__ = "impact_override"
+    __table_args__ = (Index("ix_impact_override_sector", "sector_id", "expires_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sector_id: Mapped[int] = mapped_column(ForeignKey("sector.id"))
+    level: Mapped[ImpactLevelName] = mapped_column(str_enum(ImpactLevelName, "impact_level"))
+    reason: Mapped[str] = mapped_column(Text)
+    set_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    set_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    lifted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class Patrol(SharedRecord, Base):
+    """A patrol as it went: which unit, from when to when, on which planned shift, and its track
+    (``PatrolPoint``). No crew names: the unit is enough, and it is all the other side gets."""
+
+    __tablename__ = "patrol"
+    __table_args__ = (Index("ix_patrol_started_at", "started_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("patrol_unit.id"))  # None: received
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"))
+    kind: Mapped[UnitKind] = mapped_column(str_enum(UnitKind, "unit_kind"))
+    country: Mapped[str] = mapped_column(String(2))
+    sector_id: Mapped[int | None] = mapped_column(ForeignKey("sector.id"))  # the planned sector
+    assignment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("patrol_assignment.id", ondelete="SET NULL")
+    )
+    started_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    ended_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class PatrolPoint(Base):
+    """One fix of a patrol's track; `segment` starts again after a gap (a GPX track segment,
+    or a tablet that lost signal), so that no line is drawn across the gap."""
+
+    __tablename__ = "patrol_point"
+    __table_args__ = (Index("ix_patrol_point_patrol", "patrol_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patrol_id: Mapped[int] = mapped_column(ForeignKey("patrol.id", ondelete="CASCADE"))
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+    segment: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class PatrolFinding(Base):
+    """An event reported on patrol: what the patrol found (events per hour of patrol)."""
+
+    __tablename__ = "patrol_finding"
+
+    patrol_id: Mapped[int] = mapped_column(
+        ForeignKey("patrol.id", ondelete="CASCADE"), primary_key=True
+    )
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("event.id", ondelete="CASCADE"), primary_key=True
+    )

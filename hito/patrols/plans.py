@@ -109,14 +109,22 @@ def make_plan(session: Session, *, scope: Scope, request: PlanRequest) -> PlanPu
 def add_assignments(
     session: Session, row: PatrolPlan, problem: Problem, assignments: Iterable[Assignment]
 ) -> None:
-    units = dict(session.execute(select(PatrolUnit.code, PatrolUnit.id)).all())
+    units = {
+        code: (unit_id, agency_id, kind)
+        for code, unit_id, agency_id, kind in session.execute(
+            select(PatrolUnit.code, PatrolUnit.id, PatrolUnit.agency_id, PatrolUnit.kind)
+        )
+    }
     sectors = dict(session.execute(select(Sector.code, Sector.id)).all())
     for a in assignments:
         shift = problem.shifts[a.shift]
+        unit_id, agency_id, kind = units[a.unit]
         session.add(
             PatrolAssignment(
                 plan_id=row.id,
-                unit_id=units[a.unit],
+                unit_id=unit_id,
+                agency_id=agency_id,
+                kind=kind,
                 sector_id=sectors[a.sector],
                 country=a.country,
                 starts_at=shift.start,
@@ -160,8 +168,8 @@ def approve_plan(session: Session, *, scope: Scope, plan_id: int) -> PlanPublic:
 
 def _assignments_query(row: PatrolPlan) -> Any:
     return (
-        select(PatrolAssignment, PatrolUnit.code, PatrolUnit.agency_id, Sector.code)
-        .join(PatrolUnit, PatrolUnit.id == PatrolAssignment.unit_id)
+        select(PatrolAssignment, PatrolUnit.code, PatrolAssignment.agency_id, Sector.code)
+        .outerjoin(PatrolUnit, PatrolUnit.id == PatrolAssignment.unit_id)
         .join(Sector, Sector.id == PatrolAssignment.sector_id)
         .where(PatrolAssignment.plan_id == row.id)
         .order_by(PatrolAssignment.starts_at, PatrolAssignment.country, Sector.code)
@@ -185,6 +193,7 @@ def plan_public(session: Session, row: PatrolPlan) -> PlanPublic:
         AssignmentPublic(
             unit=unit,
             agency=names[agency],
+            kind=a.kind,
             country=a.country,
             sector=sector,
             start=a.starts_at.astimezone(dt.UTC),

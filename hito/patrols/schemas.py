@@ -104,8 +104,9 @@ class PlanRequest(BaseModel):
 
 
 class AssignmentPublic(BaseModel):
-    unit: str
+    unit: str | None = Field(description="the unit; null on plans received from the other side")
     agency: str
+    kind: UnitKind
     country: str
     sector: str
     start: dt.datetime

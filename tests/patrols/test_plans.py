@@ -211,7 +211,9 @@ def test_units_and_a_plan_from_the_command_line(
     plan = json.loads(out.read_text(encoding="utf-8"))
     assert {"assignments", "objective", "bound", "coverage", "uncovered"} <= set(plan)
     assert plan["assignments"], "two agencies, one critical sector: it is covered"
-    assert set(plan["assignments"][0]) == {"unit", "agency", "country", "sector", "start", "end"}
+    assert set(plan["assignments"][0]) == {
+        "unit", "agency", "kind", "country", "sector", "start", "end"
+    }  # fmt: skip
     assert {a["unit"] for a in plan["assignments"]} <= {"CL-A", "CL-B"}
     wrong = _hito(node, "plan", "--from", "24/11/2025")
     assert wrong.returncode == 2 and "--from" in wrong.stderr
