@@ -6,6 +6,7 @@ A capability that adds a shareable record type writes a ``sharing`` module and i
 import hito.events.sharing
 import hito.humanitarian.sharing
 import hito.identity.sharing
+import hito.patrols.sharing
 import hito.people.sharing
 import hito.places.sharing
 import hito.rfi.sharing  # noqa: F401

@@ -78,6 +78,40 @@ def risk(
                    f"night {r.night:>8.2f} {r.night_level}")  # fmt: skip
 
 
+@patrols_app.command("override")
+def override(
+    sector: Annotated[str, typer.Argument(help="Sector code, e.g. S2-CHACALLUTA")],
+    level: Annotated[str, typer.Argument(help="low, medium, high or critical")],
+    reason: Annotated[str, typer.Option(help="Why, in one line (3 to 500 characters)")],
+    hours: Annotated[int, typer.Option(help="Hours until it lapses (at most 336: 14 days)")] = 24,
+    agency: AgencyOption = None,
+) -> None:
+    """Set a sector's impact level over what its risk gives, until it lapses."""
+    from pydantic import ValidationError
+
+    from hito.db import session_scope, utcnow
+    from hito.exc import HitoError, InvalidInput
+    from hito.patrols.overrides import LONGEST_SPAN, set_override
+    from hito.patrols.risk_schemas import OverrideCreate
+
+    node = settings()
+    longest = LONGEST_SPAN // dt.timedelta(hours=1)
+    if not 1 <= hours <= longest:
+        fail(f"--hours: from 1 to {longest} (14 days)", 2)
+    expires_at = utcnow() + dt.timedelta(hours=hours)
+    try:
+        data = OverrideCreate(sector=sector, level=level, reason=reason, expires_at=expires_at)
+    except ValidationError as error:
+        first = error.errors()[0]
+        fail(f"{first['loc'][0]}: {first['msg'].removeprefix('Value error, ')}", 2)
+    try:
+        with session_scope(sessions(node)) as session:
+            done = set_override(session, scope=agency_scope(session, node, agency), data=data)
+    except HitoError as error:
+        fail(error.detail, 2 if isinstance(error, InvalidInput) else 1)
+    say(f"override {done.id}: {done.sector} {done.level} until {done.expires_at.isoformat()}")
+
+
 @patrols_app.command("plan")
 def plan(
     first_day: Annotated[
@@ -116,3 +150,6 @@ def plan(
     say(f"plan {drafted.id}: {len(drafted.assignments)} assignments, objective "
         f"{drafted.objective:.2f}, bound {drafted.bound:.2f} (gap {drafted.gap:.2%}), "
         f"{len(drafted.uncovered)} high or critical posts uncovered")  # fmt: skip
+
+
+import hito.cli.patrol_logs  # noqa: E402, F401  (its commands join `hito patrols`)

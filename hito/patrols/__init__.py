@@ -7,15 +7,17 @@ services read the database for them.
 
 from hito.patrols.changes import propose_change
 from hito.patrols.models import PlanStatus, UnitKind
-from hito.patrols.plans import approve_plan, build_problem, get_plan, make_plan
+from hito.patrols.plans import approve_plan, build_problem, get_plan, list_plans, make_plan
 from hito.patrols.problem import Impact, ShiftKind
+from hito.patrols.risk_schemas import SectorRisk
 from hito.patrols.schemas import (
     ChangePublic,
+    PlanFilters,
     PlanPublic,
     PlanRequest,
+    PlanSummary,
     ReplanRequest,
     RiskQuery,
-    SectorRisk,
     UnitCreate,
     UnitPublic,
 )
@@ -27,7 +29,9 @@ __all__ = [
     "ReplanRequest",
     "propose_change",
     "Impact",
+    "PlanFilters",
     "PlanPublic",
+    "PlanSummary",
     "PlanRequest",
     "PlanStatus",
     "RiskQuery",
@@ -40,6 +44,7 @@ __all__ = [
     "build_problem",
     "create_units",
     "get_plan",
+    "list_plans",
     "list_units",
     "make_plan",
     "risk_by_sector",

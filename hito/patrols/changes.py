@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from hito import audit
 from hito.auth.scope import Scope
+from hito.db import utcnow
 from hito.exc import InvalidInput
 from hito.patrols.models import PatrolAssignment, PatrolPlan, PatrolUnit
 from hito.patrols.plans import add_assignments, build_problem, find_plan, stored_plan
@@ -86,3 +87,5 @@ def _apply(
             )
         )
     add_assignments(session, row, problem, added)
+    row.updated_at = utcnow()  # a new version: an approved plan travels again, whole
+    session.flush()

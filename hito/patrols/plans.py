@@ -7,7 +7,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from hito import audit
@@ -32,13 +32,16 @@ from hito.patrols.risk import default_rules
 from hito.patrols.schemas import (
     AssignmentPublic,
     CoveragePublic,
+    PlanFilters,
     PlanPublic,
     PlanRequest,
+    PlanSummary,
     UncoveredPublic,
 )
 from hito.patrols.service import risk_by_sector
 from hito.patrols.units import planner_unit
 from hito.places.models import Sector
+from hito.records import SharingLevel
 
 
 def build_problem(
@@ -46,7 +49,7 @@ def build_problem(
 ) -> Problem:
     """The units and sectors the user may see, shifts from local midnight of the first day in
     the node's time zone, and each sector's risk and level as of the plan's start (or
-    `risk_at`)."""
+    `risk_at`); a supervisor's override in force at a shift's start sets its level."""
     zone = scope.time_zone  # the node's: its users are of its country or international
     try:
         shifts = make_shifts(request.first_day, request.days, request.shift_hours, zone)
@@ -58,11 +61,15 @@ def build_problem(
     rules = default_rules()
     figures = risk_by_sector(session, scope=scope, at=risk_at or shifts[0].start, rules=rules)
     risk = {r.sector: r for r in figures}
+    from hito.patrols.overrides import in_force, overrides_between
+
+    overrides = overrides_between(session, start=shifts[0].start, end=shifts[-1].start)
     table = {}
     for shift in shifts:
+        forced = in_force(overrides, shift.start)  # a supervisor's level, at the shift's start
         for code, at in risk.items():
             value = at.night if shift_kind(shift, zone) is ShiftKind.night else at.day
-            table[code, shift.index] = SectorShift(value, rules.level(value))
+            table[code, shift.index] = SectorShift(value, forced.get(code, rules.level(value)))
     countries = sorted({scope.node, *(u.country for u in units)})
     return Problem(shifts, units, sorted(risk), countries, table)
 
@@ -145,17 +152,59 @@ def find_plan(session: Session, *, scope: Scope, plan_id: int, to: str | None = 
     return row
 
 
+def list_plans(session: Session, *, scope: Scope, filters: PlanFilters) -> list[PlanSummary]:
+    """Plans the user sees (this node's and those the other side shared), newest first."""
+    count = (
+        select(func.count())
+        .where(PatrolAssignment.plan_id == PatrolPlan.id)
+        .correlate(PatrolPlan)
+        .scalar_subquery()
+    )
+    query = select(PatrolPlan, count).order_by(PatrolPlan.starts_at.desc(), PatrolPlan.id.desc())
+    if filters.country:
+        query = query.where(PatrolPlan.country == filters.country)
+    if filters.status:
+        query = query.where(PatrolPlan.status == filters.status)
+    rows = session.execute(query).all()
+    out = []
+    for row, assignments in rows:
+        if filters.at is not None:
+            end = row.starts_at + dt.timedelta(days=row.days)
+            if not row.starts_at <= filters.at < end:
+                continue
+        out.append(
+            PlanSummary(
+                id=row.id,
+                uid=row.uid,
+                country=row.country,
+                status=row.status,
+                starts_at=row.starts_at.astimezone(dt.UTC),
+                days=row.days,
+                shift_hours=row.shift_hours,
+                objective=row.objective,
+                assignments=assignments,
+                approved_at=row.approved_at,
+            )  # fmt: skip
+        )
+        if len(out) == filters.limit:
+            break
+    return out
+
+
 def get_plan(session: Session, *, scope: Scope, plan_id: int) -> PlanPublic:
     return plan_public(session, find_plan(session, scope=scope, plan_id=plan_id))
 
 
 def approve_plan(session: Session, *, scope: Scope, plan_id: int) -> PlanPublic:
-    """A supervisor approves a draft; an approved plan is not approved again."""
+    """A supervisor approves a draft; an approved plan is not approved again. Approval shares
+    it with the other side (binational): the agreement says which of its fields go (sectors,
+    times, agencies and kinds of unit, never a unit's crew)."""
     scope.require("supervise")
     row = find_plan(session, scope=scope, plan_id=plan_id, to="approves")
     if row.status is PlanStatus.approved:
         raise Conflict(f"plan {plan_id} is already approved")
     row.status = PlanStatus.approved
+    row.sharing_level = SharingLevel.binational
     row.approved_by_id = scope.user_id
     row.approved_at = utcnow()
     session.flush()

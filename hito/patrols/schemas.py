@@ -9,23 +9,11 @@ from hito.countries import CountryCode
 from hito.events.sharing import WireLocation
 from hito.fields import EARLIEST, INPUT, LATEST, Day, Timestamp
 from hito.patrols.models import PlanStatus, UnitKind
-from hito.patrols.problem import Impact
 from hito.records import SharingLevel
 
 
 class RiskQuery(BaseModel):
     at: Timestamp | None = Field(None, description="The moment risk is computed for (now)")
-
-
-class SectorRisk(BaseModel):
-    """A sector's risk by day and by night, and the impact level each gives."""
-
-    sector: str
-    day: float
-    night: float
-    day_level: str = Field(description=", ".join(level.name for level in Impact))
-    night_level: str
-    at: dt.datetime
 
 
 SectorCode = Annotated[str, Field(min_length=2, max_length=32, pattern=r"^[A-Z0-9-]+$")]
@@ -148,6 +136,32 @@ class PlanPublic(BaseModel):
     coverage: list[CoveragePublic]
     uncovered: list[UncoveredPublic]
     approved_at: dt.datetime | None
+
+
+class PlanSummary(BaseModel):
+    """A plan in a list: its window and status, not its assignments."""
+
+    id: int
+    uid: str
+    country: str
+    status: PlanStatus
+    starts_at: dt.datetime
+    days: int
+    shift_hours: int
+    objective: float
+    assignments: int
+    approved_at: dt.datetime | None
+
+
+class PlanFilters(BaseModel):
+    """Plans whose window holds `at` (any plan when empty), of one country or both."""
+
+    model_config = INPUT
+
+    at: Timestamp | None = None
+    country: CountryCode | None = None
+    status: PlanStatus | None = None
+    limit: int = Field(50, ge=1, le=500)
 
 
 class ReplanRequest(BaseModel):

@@ -34,6 +34,8 @@ from hito.web.routes import (
     humanitarian,
     identity,
     node,
+    patrol_logs,
+    patrol_risk,
     patrols,
     people,
     places,
@@ -145,6 +147,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         family_unity,
         referrals,
         patrols,
+        patrol_logs,
+        patrol_risk,
         node,
     ):
         app.include_router(module.router, prefix=API)

@@ -43,6 +43,21 @@ def test_one_unit_moves_when_none_is_idle() -> None:
     assert violations(case, change.plan) == []
 
 
+def test_a_unit_due_next_shift_is_sent_now_when_none_is_free() -> None:
+    units = [unit("CL-1", "CARAB", "CL", S1=10, S3=10), unit("CL-2", "PDI", "CL", S1=10, S3=10)]
+    case = _one_side(units, {"S1": 3.0, "S2": 0.0, "S3": 0.0})
+    # CL-1 worked shift 0 (no rest for shift 1); CL-2 is due on S1 in shift 2, which its
+    # shift 1 would leave without rest: only moving it from shift 2 to shift 1 covers S3.
+    current = Plan([Assignment("CL-1", "S1", "CL", 0), Assignment("CL-2", "S1", "CL", 2)],
+                   6.0, 6.0, "GIVEN", 0.0)  # fmt: skip
+    change = replan(case, current, post=("S3", "CL", 1), seconds=3)
+    assert change.covers
+    assert change.added == [Assignment("CL-2", "S3", "CL", 1)]
+    assert change.removed == [Assignment("CL-2", "S1", "CL", 2)]
+    assert violations(case, change.plan) == []
+    assert Assignment("CL-1", "S1", "CL", 0) in change.plan.assignments  # the past stays
+
+
 def test_rest_is_kept_and_an_impossible_post_changes_nothing() -> None:
     units = [unit("CL-1", "CARAB", "CL", S1=10, S3=10)]
     case = _one_side(units, {"S1": 3.0, "S2": 0.0, "S3": 0.0})

@@ -7,8 +7,10 @@ from fastapi import APIRouter, Body, Query
 from hito import patrols
 from hito.patrols import (
     ChangePublic,
+    PlanFilters,
     PlanPublic,
     PlanRequest,
+    PlanSummary,
     ReplanRequest,
     RiskQuery,
     SectorRisk,
@@ -49,6 +51,14 @@ def create_units(
 ) -> list[UnitPublic]:
     """Add units of this node's country (supervisors): all are written, or none."""
     return patrols.create_units(session, scope=scope, units=units)
+
+
+@router.get("/patrols/plans", response_model=list[PlanSummary], responses=documented(401, 422))
+def list_plans(
+    filters: Annotated[PlanFilters, Query()], scope: CurrentScope, session: SessionDep
+) -> list[PlanSummary]:
+    """Plans the user sees, this node's and the other side's approved ones, newest first."""
+    return patrols.list_plans(session, scope=scope, filters=filters)
 
 
 @router.post(
