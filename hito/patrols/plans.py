@@ -69,7 +69,11 @@ def build_problem(
         forced = in_force(overrides, shift.start)  # a supervisor's level, at the shift's start
         for code, at in risk.items():
             value = at.night if shift_kind(shift, zone) is ShiftKind.night else at.day
-            table[code, shift.index] = SectorShift(value, forced.get(code, rules.level(value)))
+            level = forced.get(code, rules.level(value))
+            # an overridden level is worth at least what reaches it: a sector a supervisor
+            # raised to critical on word of mouth, with no event yet, is chased, not ignored
+            value = max(value, rules.impact.get(level, 0.0))
+            table[code, shift.index] = SectorShift(value, level)
     countries = sorted({scope.node, *(u.country for u in units)})
     return Problem(shifts, units, sorted(risk), countries, table)
 

@@ -88,6 +88,9 @@ def test_an_override_sets_the_level_until_it_lapses(
         assert level is (Impact.critical if shift.start < expires else Impact.low), shift
         assert problem.impact(("S1-LITORAL", "CL", shift.index)) is Impact.low
     assert problem.impact(("S2-CHACALLUTA", "CL", 0)) is Impact.critical
+    # no event yet: the raised sector is worth what reaches critical, so the planner chases it
+    assert problem.value(("S2-CHACALLUTA", "CL", 0)) > 0
+    assert problem.value(("S1-LITORAL", "CL", 0)) == 0
     assert problem.impact(("S2-CHACALLUTA", "CL", problem.shifts[-1].index)) is Impact.low
 
 
