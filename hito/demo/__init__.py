@@ -72,7 +72,8 @@ def load_demo(session: Session, *, settings: Settings) -> DemoStats | None:
 
 
 def finish_demo(session: Session, *, settings: Settings) -> dict[str, int]:
-    """What needs both sides' records: Peru's observation of the stranded group, linkage."""
+    """What needs both sides' records: Peru's observation of the stranded group, linkage,
+    and each side's patrol plan over the risk of both sides' events."""
     if not settings.demo:
         raise Conflict("the demo scenario loads only in demo mode (HITO_DEMO=1)")
     with unscoped(session):
@@ -101,9 +102,14 @@ def finish_demo(session: Session, *, settings: Settings) -> dict[str, int]:
                         note="Parte del grupo regresó a Arica; se mantienen 70 personas.",
                     ),
                 )
+        from hito.demo.patrols import load_patrols
         from hito.humanitarian import follow_identities
         from hito.identity import link_persons
 
         summary = link_persons(session, scope=unrestricted(settings.node))
         follow_identities(session, scope=unrestricted(settings.node))
-        return summary
+        supervisor = next(
+            s for s in scopes.values() if s.may("supervise") and s.country == settings.node
+        )
+        patrols = load_patrols(session, supervisor=supervisor)
+        return {**summary, **{f"patrol_{key}": value for key, value in patrols.items()}}

@@ -173,6 +173,11 @@ def up(*, host: str, ports: dict[str, int], folder: Path, say: Say) -> int:
                 f"{node.code}: linkage over {summary['persons']} encounters → "
                 f"{summary['identities']} identities, {summary['queued_for_review']} to review"
             )
+            if summary.get("patrol_plans"):
+                say(
+                    f"{node.code}: a week's patrol plan approved, {summary['patrol_patrols']} "
+                    f"patrols tracked, {summary['patrol_changes']} changes re-planned"
+                )
         for node in nodes:
             say(f"Hito {node.code}: {node.url}")
         while not stopping:
