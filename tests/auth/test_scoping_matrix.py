@@ -365,6 +365,19 @@ OTHERS = {
     ("GET", "/api/v1/patrols/plans/{plan_id}"),
     ("POST", "/api/v1/patrols/plans/{plan_id}/approve"),
     ("POST", "/api/v1/patrols/plans/{plan_id}/replan"),
+    ("GET", "/api/v1/patrols/overrides"),  # this node's own, no record: test_overrides
+    ("POST", "/api/v1/patrols/overrides"),  # supervisors; tests/patrols/test_overrides
+    ("POST", "/api/v1/patrols/overrides/{override_id}/lift"),
+    ("GET", "/api/v1/patrols/hotspots"),  # figures only: test_hotspots (unseen events)
+    ("GET", "/api/v1/patrols/plans"),  # tests/patrols/test_sharing: a draft stays home
+    ("GET", "/api/v1/patrols/logs"),  # test_sharing: the other side's name no unit
+    ("POST", "/api/v1/patrols/logs"),  # tests/patrols/test_logs: who may start which unit
+    ("GET", "/api/v1/patrols/logs/{patrol_id}"),
+    ("POST", "/api/v1/patrols/logs/{patrol_id}/points"),  # test_sharing: only its own node
+    ("POST", "/api/v1/patrols/logs/{patrol_id}/gpx"),
+    ("POST", "/api/v1/patrols/logs/{patrol_id}/end"),
+    ("POST", "/api/v1/patrols/logs/{patrol_id}/findings"),
+    ("GET", "/api/v1/patrols/report"),  # figures of plans and patrols the user sees
     ("GET", "/exchange/v1/outbox"),  # nodes only: users get 401 (below)
     ("POST", "/exchange/v1/inbox"),
     ("GET", "/exchange/v1/checkpoints"),
@@ -431,6 +444,7 @@ def _walk(username: str, login: Login, world: World) -> None:
     pages = ["/events", "/humanitarian", "/humanitarian/shelters", "/humanitarian/alerts"]
     pages += [f"/humanitarian/cases/{case_id}" for case_id in world.ids[node]["case"]]
     pages += ["/identity/reviews", "/identity/screen"]
+    pages += ["/patrols/risk", "/patrols/plans", "/patrols/logs", "/patrols/report"]
     pages += [f"/persons/{person_id}" for person_id in world.ids[node]["person"]]
     for page in pages:
         reply = httpx.get(f"{api.base_url}{page}", cookies=cookies, timeout=30)

@@ -2,10 +2,32 @@
 
 from fastapi import APIRouter
 
-from hito.web.pages import auth, events, exchange, humanitarian, identity, map, requests
+from hito.web.pages import (
+    auth,
+    events,
+    exchange,
+    humanitarian,
+    identity,
+    map,
+    patrol_logs,
+    patrol_risk,
+    patrols,
+    requests,
+)
 
 router = APIRouter(include_in_schema=False)
-for module in (auth, events, map, exchange, requests, humanitarian, identity):
+for module in (
+    auth,
+    events,
+    map,
+    exchange,
+    requests,
+    humanitarian,
+    identity,
+    patrols,
+    patrol_risk,
+    patrol_logs,
+):
     router.include_router(module.router)
 
 __all__ = ["router"]
