@@ -111,5 +111,5 @@ def finish_demo(session: Session, *, settings: Settings) -> dict[str, int]:
         supervisor = next(
             s for s in scopes.values() if s.may("supervise") and s.country == settings.node
         )
-        patrols = load_patrols(session, supervisor=supervisor)
+        patrols = load_patrols(session, supervisor=supervisor, officers=list(scopes.values()))
         return {**summary, **{f"patrol_{key}": value for key, value in patrols.items()}}

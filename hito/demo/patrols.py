@@ -9,6 +9,7 @@ it sees of both. Every step goes through the same services as the API, audited a
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -30,8 +31,11 @@ STRETCHES = {"S1-LITORAL": (27, 29), "S2-CHACALLUTA": (24, 28)}
 SOLVER_SECONDS = 4.0
 
 
-def load_patrols(session: Session, *, supervisor: Scope) -> dict[str, int]:
-    """This side's approved week, its tracked patrols and the re-plan; nothing when done."""
+def load_patrols(
+    session: Session, *, supervisor: Scope, officers: Sequence[Scope] = ()
+) -> dict[str, int]:
+    """This side's approved week, its tracked patrols and the re-plan; nothing when done.
+    What a patrol finds is reported by an officer of its unit's agency, where there is one."""
     node = supervisor.node
     if session.scalar(select(PatrolPlan.id).where(PatrolPlan.origin_node == node)):
         return {"plans": 0, "patrols": 0, "changes": 0}
@@ -39,7 +43,7 @@ def load_patrols(session: Session, *, supervisor: Scope) -> dict[str, int]:
     plan = make_plan(session, scope=supervisor, request=request)
     approve_plan(session, scope=supervisor, plan_id=plan.id)
     changes = _replan_for_the_stranded_group(session, supervisor, plan.id)
-    patrols = _tracked_patrols(session, supervisor, plan.id)
+    patrols = _tracked_patrols(session, supervisor, plan.id, officers)
     return {"plans": 1, "patrols": patrols, "changes": changes}
 
 
@@ -67,7 +71,9 @@ def _replan_for_the_stranded_group(session: Session, supervisor: Scope, plan_id:
     return 0
 
 
-def _tracked_patrols(session: Session, supervisor: Scope, plan_id: int) -> int:
+def _tracked_patrols(
+    session: Session, supervisor: Scope, plan_id: int, officers: Sequence[Scope]
+) -> int:
     """Every shift of the first two days on the coast and at Chacalluta, patrolled: the unit
     sets out at the shift's start, its GPS track (a fix every 2 minutes) is imported, it ends."""
     from hito.patrols import get_plan
@@ -89,8 +95,11 @@ def _tracked_patrols(session: Session, supervisor: Scope, plan_id: int) -> int:
         if not found and a.sector == "S2-CHACALLUTA":
             found = True
             seen = fixes[len(fixes) // 3]
+            officer = next(
+                (o for o in officers if o.agency_code == a.agency and o.may("write")), supervisor
+            )
             add_finding(
-                session, scope=supervisor, patrol_id=patrol.id,
+                session, scope=officer, patrol_id=patrol.id,
                 data=EventCreate(
                     type=EventType.sighting, occurred_at=seen.at,
                     location=Location(lat=seen.lat, lon=seen.lon), headcount=6,
