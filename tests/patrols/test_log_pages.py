@@ -8,17 +8,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
-import pytest
 
 from hito.patrols.io import demo_units
 from hito.patrols.walks import along_border
 from tests.factories import event_payload
-from tests.nodes import PASSWORD, TestNode
 from tests.patrols.test_logs import VERTICES, _approved_plan, _json
 
 Login = Callable[[str], httpx.Client]
@@ -31,23 +29,6 @@ ROW = re.compile(
     re.S,
 )
 DAY = "2025-11-25"  # the plan's day, in Chile's zone
-
-
-@pytest.fixture
-def signed_in(nodes: dict[str, TestNode]) -> Iterator[SignedIn]:
-    """signed_in("cl.pdi") → a client holding that user's session cookie, as a browser would."""
-    opened: list[httpx.Client] = []
-
-    def _signed_in(username: str) -> httpx.Client:
-        client = httpx.Client(base_url=nodes[username[:2].upper()].url, timeout=60)
-        reply = client.post("/login", data={"username": username, "password": PASSWORD})
-        assert reply.status_code == 303, reply.text
-        opened.append(client)
-        return client
-
-    yield _signed_in
-    for client in opened:
-        client.close()
 
 
 def chilean_patrol(login: Login) -> tuple[dict[str, Any], dict[str, Any]]:

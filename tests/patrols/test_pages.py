@@ -7,39 +7,20 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 
 from hito.patrols.io import demo_units
 from hito.web.i18n_patrols import STRINGS
-from tests.nodes import PASSWORD, TestNode
 from tests.patrols.test_plans import _stranded_group
 
 Login = Callable[[str], httpx.Client]
 SignedIn = Callable[[str], httpx.Client]
 TEMPLATES = Path(__file__).resolve().parents[2] / "hito" / "web" / "templates" / "patrols"
 SECTORS = {"S1-LITORAL", "S2-CHACALLUTA", "S3-ESCRITOS", "S4-PALCA", "S5-ANCOMARCA", "S6-VISVIRI"}
-
-
-@pytest.fixture
-def signed_in(nodes: dict[str, TestNode]) -> Iterator[SignedIn]:
-    """signed_in("cl.pdi") → a client holding that user's session cookie, as a browser would."""
-    opened: list[httpx.Client] = []
-
-    def _signed_in(username: str) -> httpx.Client:
-        client = httpx.Client(base_url=nodes[username[:2].upper()].url, timeout=60)
-        reply = client.post("/login", data={"username": username, "password": PASSWORD})
-        assert reply.status_code == 303, reply.text
-        opened.append(client)
-        return client
-
-    yield _signed_in
-    for client in opened:
-        client.close()
 
 
 def _units(login: Login, country: str) -> None:
