@@ -23,7 +23,6 @@ from hito.patrols.models import (
     PlanStatus,
     UnitKind,
 )
-from hito.places.models import Sector
 
 MAX_ASSIGNMENTS = 20_000  # 200 units × 21 shifts × a few weeks
 MAX_TRACK = 20_000  # a day of fixes every 5 s
@@ -56,17 +55,13 @@ class PatrolPlanWire(BaseModel):
 
 
 def _sector_ids(context: ApplyContext, wanted: set[str]) -> dict[str, int]:
-    found = dict(
-        context.session.execute(
-            select(Sector.__table__.c.code, Sector.__table__.c.id).where(
-                Sector.__table__.c.code.in_(wanted)
-            )
-        ).all()
-    )
-    missing = sorted(wanted - set(found))
+    """Local ids of these sector codes (reference data); a code this node lacks refuses."""
+    lookup = codes(context.session)
+    found = {code: lookup.sector_id(code) for code in sorted(wanted)}
+    missing = [code for code, sector_id in found.items() if sector_id is None]
     if missing:
         raise ValueError(f"sector {missing[0]!r} is not one of this node's sectors")
-    return found
+    return {code: sector_id for code, sector_id in found.items() if sector_id is not None}
 
 
 class PatrolPlanRecords(RecordType):
