@@ -73,6 +73,7 @@ def _document_raw_bodies(app: FastAPI) -> None:
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
             document = generate()
+            problems.document_body_problems(document)
             schemas = document.setdefault("components", {}).setdefault("schemas", {})
             for model in events.RAW_BODIES:
                 schema = model.model_json_schema(ref_template=events.COMPONENTS + "{model}")

@@ -121,6 +121,17 @@ def _allowed_methods(request: Request) -> str:
     return ", ".join(sorted(methods))
 
 
+def document_body_problems(document: dict[str, Any]) -> None:
+    """Every operation that reads a body can answer 400 (unparseable) and 413 (too large):
+    say so once here, so no route can forget it."""
+    for operations in document.get("paths", {}).values():
+        for operation in operations.values():
+            if isinstance(operation, dict) and "requestBody" in operation:
+                responses = operation.setdefault("responses", {})
+                for status, spec in documented(400, 413).items():
+                    responses.setdefault(str(status), spec)
+
+
 def documented(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI ``responses`` for the problem statuses a route can answer."""
     descriptions = {
