@@ -4,6 +4,7 @@ from hito.agencies.models import Agency
 from hito.annotations.models import Annotation
 from hito.audit.models import AuditCheckpoint, AuditEntry
 from hito.auth.models import ApiToken, UserAccount
+from hito.crossings.models import CrossingCount, CrossingHour
 from hito.db import Base
 from hito.events.models import Event, Observation
 from hito.exchange.models import (
@@ -50,7 +51,7 @@ from hito.patrols.models import (
     PatrolUnit,
 )
 from hito.people.models import IdentityDocument, Person, PersonGroup, PersonKey
-from hito.places.models import CrossingPoint, Facility, Sector
+from hito.places.models import CrossingPoint, CrossingStatusChange, Facility, Sector
 from hito.rfi.models import InformationAnswer, InformationRequest
 
 __all__ = [
@@ -90,7 +91,10 @@ __all__ = [
     "ApiToken",
     "AuditEntry",
     "Base",
+    "CrossingCount",
+    "CrossingHour",
     "CrossingPoint",
+    "CrossingStatusChange",
     "Event",
     "Facility",
     "IdentityDocument",

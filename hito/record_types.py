@@ -3,6 +3,7 @@
 A capability that adds a shareable record type writes a ``sharing`` module and imports it here.
 """
 
+import hito.crossings.sharing
 import hito.events.sharing
 import hito.humanitarian.sharing
 import hito.identity.sharing

@@ -53,14 +53,34 @@ def new_uid() -> str:
     return str(uuid_utils.uuid7())
 
 
-class SharedRecord:
+class Scoped:
+    """Mixin: the columns who-reads-what is decided from (origin node, sharing level, audience).
+
+    Every :class:`SharedRecord` is scoped. So are the rows that belong to a shared record and
+    that queries read on their own (a crossing's hourly counts, a plan's assignments): they
+    carry copies of their parent's three columns, kept equal by the service that writes them
+    and by the exchange that stores them, so that the session's scope applies to them too.
+    """
+
+    origin_node: Mapped[str] = mapped_column(String(2))
+    sharing_level: Mapped[SharingLevel] = mapped_column(str_enum(SharingLevel, "sharing_level"))
+    audience: Mapped[Audience | None] = mapped_column(str_enum(Audience, "audience"))
+
+
+def scoping_of(parent: Scoped) -> dict[str, Any]:
+    """The scoping columns of ``parent``, for the rows that belong to it."""
+    return {
+        "origin_node": parent.origin_node,
+        "sharing_level": parent.sharing_level,
+        "audience": parent.audience,
+    }
+
+
+class SharedRecord(Scoped):
     """Mixin: global id, origin node, optimistic-lock version, sharing level, audience, times."""
 
     uid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uid)
-    origin_node: Mapped[str] = mapped_column(String(2))
     version: Mapped[int] = mapped_column(Integer, default=1)
-    sharing_level: Mapped[SharingLevel] = mapped_column(str_enum(SharingLevel, "sharing_level"))
-    audience: Mapped[Audience | None] = mapped_column(str_enum(Audience, "audience"))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

@@ -21,7 +21,10 @@ from hito.models import (
     AlertEntry,
     Annotation,
     AuditEntry,
+    CrossingCount,
+    CrossingHour,
     CrossingPoint,
+    CrossingStatusChange,
     Event,
     InformationAnswer,
     InformationRequest,
@@ -113,9 +116,32 @@ ENDPOINTS = [
     Endpoint(
         "PATCH",
         "/api/v1/crossing-points/{crossing}",
-        lambda: {"status": "restricted"},
+        lambda: {"status": "restricted", "reason": "Estado de emergencia"},
         (),
         ("status",),
+    ),
+    Endpoint(
+        "POST",
+        "/api/v1/crossing-points/{crossing}/counts",
+        lambda: {
+            "source": "PDI Chacalluta",
+            "hours": [
+                {
+                    "hour": "2025-11-22T14:00:00-03:00",
+                    "booths_exit": 6,
+                    "counts": [
+                        {
+                            "direction": "exit",
+                            "category": "visitor",
+                            "nationality": "CL",
+                            "count": 410,
+                        }
+                    ],
+                }
+            ],
+        },
+        ("hours",),
+        (),
     ),
     Endpoint(
         "POST",
@@ -206,6 +232,9 @@ def _snapshot(session: Session) -> tuple[Any, ...]:
             InformationAnswer,
             SharingAgreement,
             OutboxEnvelope,
+            CrossingHour,
+            CrossingCount,
+            CrossingStatusChange,
         )
     )
     versions = tuple(session.execute(select(Event.id, Event.version, Event.status)).all())

@@ -43,7 +43,7 @@ SECURITY_KINDS = frozenset({AgencyKind.police, AgencyKind.investigations, Agency
 def visible_clause(
     model: Any, node: str, own_levels: Collection[str], audiences: Collection[str]
 ) -> ColumnElement[bool]:
-    """SQL condition: rows of ``model`` (a SharedRecord) readable with these sets on ``node``."""
+    """SQL condition: rows of ``model`` (a Scoped table) readable with these sets on ``node``."""
     return or_(
         and_(model.origin_node == node, model.sharing_level.in_(own_levels)),
         and_(model.origin_node != node, model.audience.in_(audiences)),

@@ -2,11 +2,12 @@
 
 A session is bound to a :class:`~hito.auth.scope.Scope` once, where it is created (the web's
 unit of work, the CLI, the exchange); from then on every ORM SELECT touching a
-:class:`~hito.records.SharedRecord` table — in the FROM clause, a join, a subquery, a
-relationship load, a count — carries :func:`~hito.auth.scope.visible_clause` through SQLAlchemy's
-``with_loader_criteria``. A session bound to nobody sees no shared record at all (fail closed).
-Rows of a :class:`~hito.records.ProtectedDetail` table (health and protection details) are
-returned only to users who see them (``Scope.sees_protection``).
+:class:`~hito.records.Scoped` table (every shared record, and the rows that belong to one) —
+in the FROM clause, a join, a subquery, a relationship load, a count — carries
+:func:`~hito.auth.scope.visible_clause` through SQLAlchemy's ``with_loader_criteria``. A
+session bound to nobody sees no shared record at all (fail closed). Rows of a
+:class:`~hito.records.ProtectedDetail` table (health and protection details) are returned only
+to users who see them (``Scope.sees_protection``).
 
 The way out is explicit and greppable: ``unscoped(session)``, for the few places that must read
 everything (the exchange, the audit, linkage over the whole node, migrations, tests on purpose).
@@ -22,7 +23,7 @@ from sqlalchemy import event, false
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 
 from hito.auth.scope import Scope, visible_clause
-from hito.records import ProtectedDetail, SharedRecord
+from hito.records import ProtectedDetail, Scoped
 
 _KEY = "hito.scope"
 _EVERYTHING = "everything"
@@ -65,7 +66,7 @@ _NO_DETAILS = with_loader_criteria(ProtectedDetail, lambda cls: false(), include
 def _criteria(scope: Scope | None) -> tuple[Any, ...]:
     if scope is None:
         return (
-            with_loader_criteria(SharedRecord, lambda cls: false(), include_aliases=True),
+            with_loader_criteria(Scoped, lambda cls: false(), include_aliases=True),
             _NO_DETAILS,
         )
     # Plain values, so that the lambda's cached SQL takes them as bound parameters.
@@ -73,7 +74,7 @@ def _criteria(scope: Scope | None) -> tuple[Any, ...]:
     own_levels = sorted(level.value for level in scope.own_levels)
     audiences = sorted(audience.value for audience in scope.audiences)
     records = with_loader_criteria(
-        SharedRecord,
+        Scoped,
         lambda cls: visible_clause(cls, node, own_levels, audiences),
         include_aliases=True,
     )

@@ -10,6 +10,7 @@ import typer
 
 from hito.cli.agreement import agreement_app
 from hito.cli.audit import audit_app
+from hito.cli.crossings import crossings_app
 from hito.cli.db import db_app
 from hito.cli.demo import demo_app
 from hito.cli.events import export_app, import_app
@@ -42,6 +43,7 @@ for sub, name in [
     (request_app, "request"),
     (humanitarian_app, "humanitarian"),
     (patrols_app, "patrols"),
+    (crossings_app, "crossings"),
 ]:
     app.add_typer(sub, name=name)
 

@@ -1,11 +1,19 @@
 """Border sectors, crossing points, shelters and service points."""
 
 from hito.places.geography import border_feature, town, towns
-from hito.places.models import CrossingPoint, CrossingStatus, Facility, FacilityKind, Sector
+from hito.places.models import (
+    CrossingPoint,
+    CrossingStatus,
+    CrossingStatusChange,
+    Facility,
+    FacilityKind,
+    Sector,
+)
 from hito.places.schemas import (
     CrossingPointCreate,
     CrossingPointPublic,
     CrossingPointUpdate,
+    CrossingStatusChangePublic,
     FacilityPublic,
     Location,
     SectorPublic,
@@ -19,6 +27,7 @@ from hito.places.service import (
     locate_sectors,
     sector_ids_by_code,
     seed_places,
+    status_history,
     update_crossing_point,
 )
 
@@ -28,6 +37,8 @@ __all__ = [
     "CrossingPointPublic",
     "CrossingPointUpdate",
     "CrossingStatus",
+    "CrossingStatusChange",
+    "CrossingStatusChangePublic",
     "Facility",
     "FacilityKind",
     "FacilityPublic",
@@ -43,6 +54,7 @@ __all__ = [
     "locate_sectors",
     "sector_ids_by_code",
     "seed_places",
+    "status_history",
     "town",
     "towns",
     "update_crossing_point",

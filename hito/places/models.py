@@ -1,11 +1,12 @@
 from __future__ import annotations
 
+import datetime as dt
 import enum
 
-from sqlalchemy import Float, Integer, String, Text
+from sqlalchemy import Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from hito.db import Base
+from hito.db import Base, UTCDateTime
 from hito.records import SharedRecord, str_enum
 
 
@@ -39,6 +40,26 @@ class CrossingPoint(SharedRecord, Base):
     lon: Mapped[float] = mapped_column(Float)
     opening_hours: Mapped[str] = mapped_column(String(200))
     status: Mapped[CrossingStatus] = mapped_column(str_enum(CrossingStatus, "crossing_status"))
+
+
+class CrossingStatusChange(SharedRecord, Base):
+    """One change of a crossing point's status or hours, with its reason: the status history.
+
+    Written by its own country's supervisors only, and shared with the crossing point."""
+
+    __tablename__ = "crossing_status_change"
+    __table_args__ = (
+        Index("ix_crossing_status_change_point", "crossing_point_id", "effective_from"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    crossing_point_id: Mapped[int] = mapped_column(
+        ForeignKey("crossing_point.id", ondelete="CASCADE")
+    )
+    status: Mapped[CrossingStatus] = mapped_column(str_enum(CrossingStatus, "crossing_status"))
+    opening_hours: Mapped[str] = mapped_column(String(200))
+    reason: Mapped[str] = mapped_column(String(500), default="")
+    effective_from: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
 
 class Facility(SharedRecord, Base):

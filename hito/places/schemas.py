@@ -1,10 +1,11 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from hito.fields import INPUT, Latitude, Longitude
+from hito.fields import INPUT, Latitude, Longitude, Timestamp
 from hito.places.models import CrossingStatus, FacilityKind
 from hito.records import SharingLevel
 from hito.text import Line
@@ -47,10 +48,28 @@ class CrossingPointCreate(CrossingPointBase):
 
 
 class CrossingPointUpdate(BaseModel):
+    """A change of status or hours; it goes into the crossing's history with its reason."""
+
     model_config = INPUT
 
     status: CrossingStatus | None = None
     opening_hours: Line | None = Field(None, min_length=1, max_length=200)
+    reason: Line = Field("", max_length=500, description="Why (required when the status changes)")
+    effective_from: Timestamp | None = Field(
+        None, description="When the change takes effect (default: now); not before a week ago"
+    )
+
+
+class CrossingStatusChangePublic(BaseModel):
+    id: int
+    uid: str
+    crossing_point_id: int
+    status: CrossingStatus
+    opening_hours: str
+    reason: str
+    effective_from: dt.datetime
+    origin_node: str
+    version: int
 
 
 class CrossingPointPublic(CrossingPointBase):

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -12,13 +13,22 @@ from sqlalchemy.orm import Session
 from hito import audit
 from hito.auth.scope import Scope
 from hito.auth.scoping import unscoped
-from hito.exc import Conflict, Forbidden, NotFound
+from hito.db import utcnow
+from hito.exc import Conflict, Forbidden, InvalidInput, NotFound
 from hito.places.geography import geometry_json, polygon_from_json, sector_polygons, town
-from hito.places.models import CrossingPoint, CrossingStatus, Facility, FacilityKind, Sector
+from hito.places.models import (
+    CrossingPoint,
+    CrossingStatus,
+    CrossingStatusChange,
+    Facility,
+    FacilityKind,
+    Sector,
+)
 from hito.places.schemas import (
     CrossingPointCreate,
     CrossingPointPublic,
     CrossingPointUpdate,
+    CrossingStatusChangePublic,
     FacilityPublic,
     Location,
     SectorPublic,
@@ -34,6 +44,8 @@ class _SectorIndex:
 
 
 _index_cache: dict[str, _SectorIndex] = {}
+BACKDATING = dt.timedelta(days=7)
+FORWARD_DATING = dt.timedelta(days=30)
 
 
 def _sector_index(session: Session) -> _SectorIndex:
@@ -254,21 +266,68 @@ def update_crossing_point(
             f"crossing point {cp.code} is {cp.origin_node}'s side: only {cp.origin_node} "
             "changes its status"
         )
+    now = utcnow()
+    effective = (data.effective_from or now).astimezone(dt.UTC)
+    if not now - BACKDATING <= effective <= now + FORWARD_DATING:
+        raise InvalidInput(
+            "effective_from must lie between a week ago and 30 days ahead: older changes "
+            "would rewrite the history others have read"
+        )
+    status_changes = data.status is not None and data.status != cp.status
+    if status_changes and not data.reason.strip():
+        raise InvalidInput("say why the status changes (reason)")
     before = {"status": cp.status.value, "opening_hours": cp.opening_hours}
-    if data.status is not None:
-        cp.status = data.status
-    if data.opening_hours is not None:
-        cp.opening_hours = data.opening_hours
+    if effective <= now:  # a change announced ahead of time is only history until it comes
+        if data.status is not None:
+            cp.status = data.status
+        if data.opening_hours is not None:
+            cp.opening_hours = data.opening_hours
+    change = CrossingStatusChange(
+        crossing_point_id=cp.id,
+        status=data.status or cp.status,
+        opening_hours=data.opening_hours or cp.opening_hours,
+        reason=data.reason.strip(),
+        effective_from=effective,
+        origin_node=scope.node,
+        sharing_level=cp.sharing_level,
+    )
+    session.add(change)
     session.flush()
     audit.record(
         session,
         scope=scope,
         action="crossing.update",
         object_type="crossing_point",
-        object_ids=[cp.uid],
+        object_ids=[cp.uid, change.uid],
         detail={"before": before, **data.model_dump(mode="json", exclude_none=True)},
     )
     return _crossing_public(cp)
+
+
+def status_history(
+    session: Session, *, scope: Scope, crossing_id: int
+) -> list[CrossingStatusChangePublic]:
+    """A crossing point's changes of status and hours, newest first (what the user may see)."""
+    cp = _visible_crossing(session, scope, crossing_id)
+    changes = session.scalars(
+        select(CrossingStatusChange)
+        .where(CrossingStatusChange.crossing_point_id == cp.id)
+        .order_by(CrossingStatusChange.effective_from.desc(), CrossingStatusChange.id.desc())
+    )
+    return [
+        CrossingStatusChangePublic(
+            id=c.id,
+            uid=c.uid,
+            crossing_point_id=c.crossing_point_id,
+            status=c.status,
+            opening_hours=c.opening_hours,
+            reason=c.reason,
+            effective_from=c.effective_from,
+            origin_node=c.origin_node,
+            version=c.version,
+        )
+        for c in changes
+    ]
 
 
 def list_facilities(session: Session, *, scope: Scope) -> list[FacilityPublic]:

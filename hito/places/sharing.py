@@ -10,7 +10,15 @@ from sqlalchemy import select
 
 from hito.events.sharing import WireLocation
 from hito.exchange.registry import ApplyContext, RecordType, WireField, register
-from hito.places.models import CrossingPoint, CrossingStatus, Facility, FacilityKind
+from hito.exchange.wire import WireTime, iso, uids_of
+from hito.fields import GlobalId
+from hito.places.models import (
+    CrossingPoint,
+    CrossingStatus,
+    CrossingStatusChange,
+    Facility,
+    FacilityKind,
+)
 from hito.text import Line
 
 
@@ -116,5 +124,55 @@ class FacilityRecords(RecordType):
         }
 
 
+class CrossingStatusWire(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    crossing: GlobalId | None = None
+    status: CrossingStatus | None = None
+    opening_hours: Line = Field("", max_length=200)
+    reason: Line = Field("", max_length=500)
+    effective_from: WireTime | None = None
+
+
+class CrossingStatusRecords(RecordType):
+    name = "crossing_status"
+    model = CrossingStatusChange
+    fields = {
+        "crossing": WireField(link="crossing_point"),
+        "status": WireField(),
+        "opening_hours": WireField(blank=""),
+        "reason": WireField(blank=""),
+        "effective_from": WireField(),
+    }
+    structural = frozenset({"crossing", "status", "effective_from"})
+    wire = CrossingStatusWire
+
+    def to_wire(self, session: Any, records: Sequence[Any]) -> list[dict[str, Any]]:
+        crossings = uids_of(session, CrossingPoint, (r.crossing_point_id for r in records))
+        return [
+            {
+                "crossing": crossings.get(r.crossing_point_id),
+                "status": r.status.value,
+                "opening_hours": r.opening_hours,
+                "reason": r.reason,
+                "effective_from": iso(r.effective_from),
+            }
+            for r in records
+        ]
+
+    def columns(self, record: dict[str, Any], context: ApplyContext, uid: str) -> dict[str, Any]:
+        crossing = context.local_ids("crossing_point", [record["crossing"]]).get(record["crossing"])
+        if crossing is None:
+            raise ValueError(f"status of crossing point {record['crossing']}, unknown on this node")
+        return {
+            "crossing_point_id": crossing,
+            "status": record["status"],
+            "opening_hours": record.get("opening_hours") or "",
+            "reason": record.get("reason") or "",
+            "effective_from": record["effective_from"],
+        }
+
+
 CROSSING_POINT = register(CrossingPointRecords())
+CROSSING_STATUS = register(CrossingStatusRecords())
 FACILITY = register(FacilityRecords())

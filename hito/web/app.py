@@ -28,6 +28,7 @@ from hito.web.limits import BodySizeLimit
 from hito.web.routes import (
     annotation,
     auth,
+    crossings,
     events,
     exchange,
     family_unity,
@@ -150,6 +151,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         patrols,
         patrol_logs,
         patrol_risk,
+        crossings,
         node,
     ):
         app.include_router(module.router, prefix=API)

@@ -378,6 +378,11 @@ OTHERS = {
     ("POST", "/api/v1/patrols/logs/{patrol_id}/end"),
     ("POST", "/api/v1/patrols/logs/{patrol_id}/findings"),
     ("GET", "/api/v1/patrols/report"),  # figures of plans and patrols the user sees
+    # counts are aggregates scoped by the session: tests/crossings/test_scoped_counts
+    ("POST", "/api/v1/crossing-points/{crossing_id}/counts"),  # tests/crossings: own side only
+    ("GET", "/api/v1/crossing-points/{crossing_id}/wait"),
+    ("GET", "/api/v1/crossing-points/{crossing_id}/history"),  # test_counts: the peer's, shared
+    ("GET", "/api/v1/crossings/compare"),
     ("GET", "/exchange/v1/outbox"),  # nodes only: users get 401 (below)
     ("POST", "/exchange/v1/inbox"),
     ("GET", "/exchange/v1/checkpoints"),

@@ -71,11 +71,13 @@ def test_supervisor_changes_own_crossing_status_and_chile_sees_it(
         f"/api/v1/crossing-points/{other['id']}", json={"status": "closed"}
     )
     assert refused.status_code == 403 and "CL's side" in refused.json()["detail"]
-    changed = login("pe.supervisor").patch(path, json={"status": "restricted"})
+    changed = login("pe.supervisor").patch(
+        path, json={"status": "restricted", "reason": "Estado de emergencia"}
+    )
     assert changed.status_code == 200 and changed.json()["status"] == "restricted"
     sync()
     seen = {c["code"]: c for c in login("cl.viewer").get("/api/v1/crossing-points").json()}
     assert seen["SANTA-ROSA"]["status"] == "restricted"
     assert seen["SANTA-ROSA"]["version"] == own["version"] + 1
-    login("pe.supervisor").patch(path, json={"status": "open"})
+    login("pe.supervisor").patch(path, json={"status": "open", "reason": "Reapertura"})
     sync()

@@ -7,6 +7,7 @@ from hito.places import (
     CrossingPointCreate,
     CrossingPointPublic,
     CrossingPointUpdate,
+    CrossingStatusChangePublic,
     FacilityPublic,
     SectorPublic,
 )
@@ -62,6 +63,18 @@ def update_crossing_point(
         session, scope=scope, crossing_id=crossing_id, data=data
     )
     return crossing
+
+
+@router.get(
+    "/crossing-points/{crossing_id:int}/history",
+    response_model=list[CrossingStatusChangePublic],
+    responses=documented(401, 404, 422),
+)
+def crossing_status_history(
+    crossing_id: PathId, scope: CurrentScope, session: SessionDep
+) -> list[CrossingStatusChangePublic]:
+    """Changes of status and hours, newest first, each with its reason and when it took effect."""
+    return places.status_history(session, scope=scope, crossing_id=crossing_id)
 
 
 @router.get("/facilities", response_model=list[FacilityPublic], responses=documented(401))
