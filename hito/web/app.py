@@ -34,6 +34,7 @@ from hito.web.routes import (
     family_unity,
     humanitarian,
     identity,
+    monitoring,
     node,
     patrol_logs,
     patrol_risk,
@@ -152,6 +153,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         patrol_logs,
         patrol_risk,
         crossings,
+        monitoring,
         node,
     ):
         app.include_router(module.router, prefix=API)
