@@ -52,3 +52,15 @@ class Drill(BaseModel):
 
 class ExportQuery(IndicatorQuery):
     format: Literal["csv", "hxl", "xlsx"] = "csv"
+
+
+class ForecastQuery(BaseModel):
+    model_config = INPUT
+
+    series: str = Field(
+        description="irregular_departures, stranded, or crossings_<category> (e.g. "
+        "crossings_visitor)",
+        max_length=64,
+    )
+    at: Timestamp | None = Field(None, description="Forecast from the day of this time")
+    horizon: int = Field(7, ge=1, le=28, description="Days ahead")

@@ -389,6 +389,7 @@ OTHERS = {
     ("GET", "/api/v1/monitoring/alerts"),
     ("GET", "/api/v1/monitoring/indicators/{indicator}/records"),
     ("GET", "/api/v1/monitoring/export"),
+    ("GET", "/api/v1/monitoring/forecasts"),
     ("GET", "/exchange/v1/outbox"),  # nodes only: users get 401 (below)
     ("POST", "/exchange/v1/inbox"),
     ("GET", "/exchange/v1/checkpoints"),

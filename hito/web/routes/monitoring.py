@@ -8,9 +8,16 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
-from hito.monitoring import indicators
+from hito.monitoring import forecasts, indicators
 from hito.monitoring.export import write_indicators
-from hito.monitoring.schemas import Drill, ExportQuery, IndicatorQuery, IndicatorValue
+from hito.monitoring.forecasts import Forecast
+from hito.monitoring.schemas import (
+    Drill,
+    ExportQuery,
+    ForecastQuery,
+    IndicatorQuery,
+    IndicatorValue,
+)
 from hito.web.deps import CurrentScope, SessionDep
 from hito.web.problems import documented
 
@@ -78,4 +85,15 @@ def export_indicators(
         write_indicators(values, query.format),
         media_type=MEDIA[query.format],
         headers={"Content-Disposition": f'attachment; filename="indicadores.{query.format}"'},
+    )
+
+
+@router.get("/monitoring/forecasts", response_model=Forecast, responses=documented(401, 422))
+def forecast(
+    query: Annotated[ForecastQuery, Query()], scope: CurrentScope, session: SessionDep
+) -> Forecast:
+    """A daily series over what you may see, its forecast with 80% prediction intervals, and
+    how far off the same model was on the last weeks (backtest)."""
+    return forecasts.forecast(
+        session, scope=scope, series=query.series, at=query.at, horizon=query.horizon
     )
