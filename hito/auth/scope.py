@@ -62,6 +62,8 @@ class Scope:
     roles: frozenset[Role]
     node: str
     everything: bool = False
+    # only what both nodes share with every agency: the binational briefing's figures
+    shared_only: bool = False
 
     @property
     def humanitarian(self) -> bool:
@@ -76,7 +78,7 @@ class Scope:
     @property
     def sees_protection(self) -> bool:
         """Health and protection details of persons, whatever the record's sharing level."""
-        return self.everything or self.humanitarian
+        return self.everything or (self.humanitarian and not self.shared_only)
 
     @property
     def time_zone(self) -> ZoneInfo:
@@ -86,6 +88,8 @@ class Scope:
     @property
     def own_levels(self) -> frozenset[SharingLevel]:
         levels = {SharingLevel.binational}
+        if self.shared_only:
+            return frozenset(levels)
         if self.country == self.node:
             levels |= {SharingLevel.national, SharingLevel.humanitarian}
         if self.humanitarian:
@@ -95,6 +99,8 @@ class Scope:
     @property
     def audiences(self) -> frozenset[Audience]:
         audiences = {Audience.all}
+        if self.shared_only:
+            return frozenset(audiences)
         if self.security:
             audiences.add(Audience.security)
         if self.humanitarian:

@@ -60,6 +60,21 @@ def unscoped(session: Session) -> Iterator[Session]:
             session.info[_KEY] = previous
 
 
+@contextmanager
+def scoped_as(session: Session, scope: Scope) -> Iterator[Session]:
+    """Read as ``scope`` for the duration of the block (a narrower view of the same user: the
+    binational briefing reads only what both nodes share)."""
+    previous = session.info.get(_KEY)
+    bind(session, scope)
+    try:
+        yield session
+    finally:
+        if previous is None:
+            session.info.pop(_KEY, None)
+        else:
+            session.info[_KEY] = previous
+
+
 _NO_DETAILS = with_loader_criteria(ProtectedDetail, lambda cls: false(), include_aliases=True)
 
 

@@ -19,6 +19,7 @@ from hito.cli.humanitarian import humanitarian_app
 from hito.cli.identity import identity_app
 from hito.cli.node import node_app
 from hito.cli.patrols import patrols_app
+from hito.cli.report import report_app
 from hito.cli.requests import request_app
 from hito.cli.serve import serve
 from hito.cli.users import user_app
@@ -44,6 +45,7 @@ for sub, name in [
     (humanitarian_app, "humanitarian"),
     (patrols_app, "patrols"),
     (crossings_app, "crossings"),
+    (report_app, "report"),
 ]:
     app.add_typer(sub, name=name)
 
