@@ -62,6 +62,7 @@ class DemoStats:
     by_type: dict[str, int] = field(default_factory=dict)
     identities: int = 0
     queued_for_review: int = 0
+    crossing_counts: int = 0
 
 
 def _at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:

@@ -96,7 +96,8 @@ def prepare(nodes: list[DemoNode], say: Say) -> None:
         else:
             say(
                 f"{node.code}: {stats.events} events, {stats.observations} observations, "
-                f"{stats.persons} persons, {stats.groups} family groups"
+                f"{stats.persons} persons, {stats.groups} family groups, "
+                f"{stats.crossing_counts} hourly crossing counts"
             )
 
 
