@@ -1,0 +1,261 @@
+"""The committee's indicators over 10,000,000 events and 50,000,000 hourly counts, on SQLite and
+PostgreSQL, and the briefing PDF.
+
+Targets (issue 12): every indicator answers p95 at most 1 s on both backends; the briefing in at
+most 10 s. Each indicator is timed through its service (a session scoped to a Chilean PDI
+supervisor, as the API runs it) beside its floor: the same aggregate as bare SQL on the same
+database, with no scoping and no ORM, measured in the same run.
+
+Data, generated and reproducible: events over two years (types and sharing levels skewed as in
+the field, 10% of them the other node's, received); crossing counts for 30 crossing points of
+both nodes, 240 cells an hour (2 directions × 6 categories × 20 nationalities), as many hours as
+the count asks (the last of them around the cut-off, so the weekend figure reads real rows).
+
+    .venv/bin/python bench/monitoring.py                        # the full size, both backends
+    .venv/bin/python bench/monitoring.py --events 1000000 --counts 5000000 --backend sqlite
+
+No pre-aggregate is needed at this size: every indicator is one indexed range query (events by
+type and time; counts by hour), so late data is counted the moment it is stored.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime as dt
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, cast
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import machine, percentile  # noqa: E402
+from sqlalchemy import Table, text  # noqa: E402
+from sqlalchemy.orm import Session, sessionmaker  # noqa: E402
+
+from hito.agencies.models import AgencyKind  # noqa: E402
+from hito.auth.models import Role  # noqa: E402
+from hito.auth.scope import Scope, unrestricted  # noqa: E402
+from hito.auth.scoping import bind, unscoped  # noqa: E402
+from hito.bootstrap import prepare_database  # noqa: E402
+from hito.crossings.models import CrossingCount, CrossingHour  # noqa: E402
+from hito.db import bulk_insert, make_engine, make_sessionmaker  # noqa: E402
+from hito.events.models import Event  # noqa: E402
+from hito.monitoring.briefing import build_briefing, render_pdf  # noqa: E402
+from hito.monitoring.definitions import catalogue  # noqa: E402
+from hito.monitoring.measures import MEASURES  # noqa: E402
+from hito.places.models import CrossingPoint  # noqa: E402
+from hito.records import new_uid  # noqa: E402
+from hito.settings import Settings  # noqa: E402
+
+CUT_OFF = dt.datetime(2025, 11, 24, 3, tzinfo=dt.UTC)  # Monday 00:00 in Chile
+SPAN = dt.timedelta(days=730)
+TYPES = {"irregular_crossing": 45, "sighting": 25, "interception": 12, "patrol_report": 10,
+         "humanitarian_need": 4, "stranded_group": 1, "other": 3}  # fmt: skip
+CATEGORIES = ["visitor", "resident", "regular_migrant", "refused", "cargo_vehicle", "bus"]
+NATIONALITIES = ["CL", "PE", "VE", "CO", "BO", "AR", "EC", "HT", "CU", "DO", "BR", "US", "ES",
+                 "CN", "IN", "MX", "PY", "UY", "FR", "XX"]  # fmt: skip
+CROSSINGS = 30
+CHUNK = 200_000
+
+
+def scope() -> Scope:
+    return dataclasses.replace(
+        unrestricted("CL"), username="bench", agency_code="CL-PDI",
+        agency_kind=AgencyKind.investigations, roles=frozenset({Role.supervisor}),
+        everything=False,
+    )  # fmt: skip
+
+
+def _progress(label: str, done: int, total: int, started: float) -> None:
+    rate = done / max(1e-9, time.perf_counter() - started)
+    print(f"\r  {label}: {done:,}/{total:,} ({rate:,.0f}/s)", end="", flush=True)
+
+
+def fill_events(sessions: sessionmaker[Session], count: int) -> None:
+    rng = random.Random(20251124)
+    table = cast(Table, Event.__table__)
+    kinds, weights = list(TYPES), list(TYPES.values())
+    started, done, seconds = time.perf_counter(), 0, int(SPAN.total_seconds())
+    first = CUT_OFF - SPAN + dt.timedelta(days=7)  # the last week holds events too
+    while done < count:
+        size = min(CHUNK, count - done)
+        rows = []
+        for n in range(done, done + size):
+            received = n % 10 == 0
+            at = first + dt.timedelta(seconds=rng.randrange(seconds))
+            rows.append({
+                "id": n + 1, "type": rng.choices(kinds, weights)[0], "occurred_at": at,
+                "lat": -18.3 + rng.uniform(-0.2, 0.2), "lon": -70.2 + rng.uniform(-0.3, 0.3),
+                "sector_id": None, "headcount": rng.randint(1, 30), "adults": None,
+                "minors": None, "reported_headcount": None, "reported_adults": None,
+                "reported_minors": None, "reporting_agency_id": 1, "reported_by_id": None,
+                "description": "", "status": "open" if n % 50 == 0 else "closed",
+                "uid": new_uid(), "origin_node": "PE" if received else "CL",
+                "sharing_level": "binational" if received or n % 3 else "national",
+                "audience": "all" if received else None, "version": 1,
+                "created_at": at, "updated_at": at,
+            })  # fmt: skip
+        with sessions() as session:
+            bulk_insert(session, table, rows)
+            session.commit()
+        done += size
+        _progress("events", done, count, started)
+    print()
+
+
+def fill_counts(sessions: sessionmaker[Session], count: int) -> None:
+    rng = random.Random(20251122)
+    hours_table = cast(Table, CrossingHour.__table__)
+    counts_table = cast(Table, CrossingCount.__table__)
+    with sessions() as session, unscoped(session):
+        points = []
+        for n in range(CROSSINGS):
+            node = "CL" if n % 2 == 0 else "PE"
+            point = CrossingPoint(code=f"BENCH-{n:02d}", name=f"Paso {n}", lat=-18.3, lon=-70.3,
+                                  opening_hours="24 h", status="open", origin_node=node,
+                                  sharing_level="binational",
+                                  audience=None if node == "CL" else "all")  # fmt: skip
+            session.add(point)
+            points.append(point)
+        session.flush()
+        ids = [(p.id, p.origin_node) for p in points]
+        session.commit()
+    cells = [(d, c, n) for d in ("entry", "exit") for c in CATEGORIES for n in NATIONALITIES]
+    hours = -(-count // (len(cells) * CROSSINGS))
+    first = CUT_OFF.replace(minute=0) - dt.timedelta(hours=hours - 24 * 7)
+    started, done, hour_id = time.perf_counter(), 0, 0
+    for h in range(hours):
+        at = first + dt.timedelta(hours=h)
+        hour_rows, count_rows = [], []
+        for point, node in ids:
+            hour_id += 1
+            scoping = {"origin_node": node, "sharing_level": "binational",
+                       "audience": None if node == "CL" else "all"}  # fmt: skip
+            hour_rows.append({"id": hour_id, "crossing_point_id": point, "hour": at,
+                              "booths_entry": 6, "booths_exit": 6, "source": "bench",
+                              "uid": new_uid(), "version": 1, "created_at": at,
+                              "updated_at": at, **scoping})  # fmt: skip
+            for direction, category, nationality in cells:
+                if done + len(count_rows) >= count:
+                    break
+                count_rows.append({"hour_id": hour_id, "crossing_point_id": point, "hour": at,
+                                   "direction": direction, "category": category,
+                                   "nationality": nationality, "count": rng.randint(0, 60),
+                                   **scoping})  # fmt: skip
+        with sessions() as session:
+            bulk_insert(session, hours_table, hour_rows)
+            bulk_insert(session, counts_table, count_rows)
+            session.commit()
+        done += len(count_rows)
+        if h % 200 == 0 or done >= count:
+            _progress("hourly counts", done, count, started)
+        if done >= count:
+            break
+    print()
+
+
+FLOORS: dict[str, str] = {  # the same aggregates as bare SQL, no scoping: the floor
+    "stranded_now": "SELECT sum(headcount) FROM event WHERE type = 'stranded_group' "
+    "AND status != 'closed' AND occurred_at <= :at",
+    "irregular_departures_per_day": "SELECT sum(headcount) FROM event WHERE type = "
+    "'irregular_crossing' AND occurred_at > :week AND occurred_at <= :at",
+    "interceptions_7d": "SELECT count(*) FROM event WHERE type = 'interception' "
+    "AND occurred_at > :week AND occurred_at <= :at",
+    "weekend_visitors": "SELECT sum(count) FROM crossing_count WHERE category = 'visitor' "
+    "AND hour >= :sat AND hour < :mon AND origin_node = 'CL' AND direction = 'exit'",
+}
+
+
+def _bound(session: Session, value: dt.datetime) -> Any:
+    return (
+        (value - dt.datetime(1970, 1, 1, tzinfo=dt.UTC)) // dt.timedelta(microseconds=1)
+        if (session.get_bind().dialect.name == "sqlite")
+        else value
+    )
+
+
+def timed(call: Callable[[], Any], repeat: int) -> list[float]:
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        call()
+        times.append(time.perf_counter() - started)
+    return times
+
+
+def run(url: str, args: argparse.Namespace) -> None:
+    print(f"\n== {url.split(':')[0]} ==")
+    settings = Settings(database_url=url, node="CL", secret_key="bench-secret-key-0123456789",
+                        demo=False)  # fmt: skip
+    prepare_database(settings)
+    sessions = make_sessionmaker(make_engine(url))
+    fill_events(sessions, args.events)
+    fill_counts(sessions, args.counts)
+    with sessions() as session:
+        session.execute(text("ANALYZE"))  # fresh statistics, as a maintained database has
+        session.commit()
+    user = scope()
+    worst = 0.0
+    sat = CUT_OFF - dt.timedelta(days=2)
+    for name in catalogue().indicators:
+        with sessions() as session:
+            bind(session, user)
+            times = timed(lambda s=session, n=name: MEASURES[n](s, user, CUT_OFF), args.repeat)
+            session.rollback()
+        p95 = percentile(times, 95)
+        worst = max(worst, p95)
+        floor = ""
+        if name in FLOORS:
+            with sessions() as session:
+                params = {"at": _bound(session, CUT_OFF),
+                          "week": _bound(session, CUT_OFF - dt.timedelta(days=7)),
+                          "sat": _bound(session, sat), "mon": _bound(session, CUT_OFF)}  # fmt: skip
+                bare = timed(lambda s=session, q=FLOORS[name], p=params: s.execute(text(q), p)
+                             .scalar(), args.repeat)  # fmt: skip
+            floor_p95 = percentile(bare, 95)
+            floor = f"   floor (bare SQL) p95 {floor_p95 * 1000:8.1f} ms   ratio " \
+                    f"{p95 / max(floor_p95, 1e-6):5.1f}x"  # fmt: skip
+        print(f"  {name:30} p95 {p95 * 1000:8.1f} ms{floor}")
+    print(f"  worst indicator p95 {worst * 1000:.1f} ms: target <= 1000 ms "
+          f"{'MET' if worst <= 1 else 'NOT MET'}")  # fmt: skip
+    with sessions() as session:
+        bind(session, user)
+        started = time.perf_counter()
+        briefing = build_briefing(session, scope=user, start=CUT_OFF - dt.timedelta(days=7),
+                                  end=CUT_OFF, lang="es")  # fmt: skip
+        pdf = render_pdf(briefing, zone=user.time_zone)
+        seconds = time.perf_counter() - started
+        session.rollback()
+    print(f"  briefing PDF ({len(pdf) // 1024} KiB, {len(briefing.charts)} charts) in "
+          f"{seconds:.1f} s: target <= 10 s {'MET' if seconds <= 10 else 'NOT MET'}")  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--events", type=int, default=10_000_000)
+    parser.add_argument("--counts", type=int, default=50_000_000)
+    parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--pg", default="postgresql+psycopg://postgres@127.0.0.1:5432/",
+                        help="PostgreSQL server (a database bench_monitoring is made)")  # fmt: skip
+    args = parser.parse_args()
+    print(f"machine: {machine()}")
+    print(f"{args.events:,} events, {args.counts:,} hourly counts, {args.repeat} runs each")
+    if args.backend in ("sqlite", "both"):
+        with tempfile.TemporaryDirectory() as folder:
+            run(f"sqlite:///{folder}/bench.db", args)
+    if args.backend in ("postgresql", "both"):
+        name = "bench_monitoring"
+        for sql in (f"DROP DATABASE IF EXISTS {name}", f"CREATE DATABASE {name}"):
+            subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "test", "-c", sql],
+                           check=True, capture_output=True)  # fmt: skip
+        run(args.pg + name, args)
+
+
+if __name__ == "__main__":
+    main()
