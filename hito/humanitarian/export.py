@@ -17,12 +17,12 @@ from typing import TextIO
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from hito.aggregates import suppress_cells, suppress_total
 from hito.humanitarian.models import CaseStatus, HumanitarianCase, Screening
 from hito.humanitarian.schemas import age_group
 from hito.people.models import Person, Sex
 from hito.places.models import Sector
 
-SMALL_CELL = 5
 CELLS = [
     (sex, age) for sex in ("f", "m") for age in ("children", "adults", "elderly")
 ]  # the disaggregations of each indicator
@@ -75,15 +75,10 @@ def aggregates(session: Session) -> list[dict[str, int | str | None]]:
 def _suppressed(row: Counter[str]) -> dict[str, int | None]:
     out: dict[str, int | None] = {}
     for indicator in ("inneed", "reached"):
-        total = row[f"{indicator}_total"]
-        out[f"{indicator}_total"] = total if total == 0 or total >= SMALL_CELL else None
+        total = suppress_total(row[f"{indicator}_total"])
+        out[f"{indicator}_total"] = total
         cells = {f"{indicator}_{s}_{a}": row[f"{indicator}_{s}_{a}"] for s, a in CELLS}
-        hidden = {k for k, v in cells.items() if 0 < v < SMALL_CELL}
-        if len(hidden) == 1 and out[f"{indicator}_total"] is not None:
-            shown = sorted((v, k) for k, v in cells.items() if v >= SMALL_CELL)
-            if shown:
-                hidden.add(shown[0][1])
-        out.update({k: (None if k in hidden else v) for k, v in cells.items()})
+        out.update(suppress_cells(total, cells))
     return out
 
 

@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from hito import audit
+from hito.aggregates import suppress_cells
 from hito.auth.scope import Scope
 from hito.auth.scoping import scoped_as
 from hito.crossings.models import Category, CrossingCount, Direction
@@ -38,7 +39,6 @@ from hito.places.models import CrossingPoint
 
 TEMPLATES = Path(__file__).with_name("templates")
 MAX_DAYS = 92
-SMALL_CELL = 5  # counts of 1 to 4 cases are shown as "<5", as the humanitarian export does
 
 
 class Figure(BaseModel):
@@ -70,7 +70,8 @@ class Briefing(BaseModel):
 
 
 def _suppressed(counts: dict[str, int]) -> dict[str, int | None]:
-    return {k: (None if 0 < v < SMALL_CELL else v) for k, v in counts.items()}
+    """Counts of 1 to 4 hidden, and one more where a lone hidden one could be worked out."""
+    return suppress_cells(sum(counts.values()), counts)
 
 
 def _humanitarian(session: Session, end: dt.datetime) -> Humanitarian:
