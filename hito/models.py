@@ -15,6 +15,7 @@ from hito.exchange.models import (
     SeenNonce,
     SharingAgreement,
 )
+from hito.flows.models import FlowAnswer, FlowCell, FlowCount, FlowPoint
 from hito.humanitarian.models import (
     BedCount,
     CaseEncounter,
@@ -97,6 +98,10 @@ __all__ = [
     "CrossingStatusChange",
     "Event",
     "Facility",
+    "FlowAnswer",
+    "FlowCell",
+    "FlowCount",
+    "FlowPoint",
     "IdentityDocument",
     "Observation",
     "Person",

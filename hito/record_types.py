@@ -5,6 +5,7 @@ A capability that adds a shareable record type writes a ``sharing`` module and i
 
 import hito.crossings.sharing
 import hito.events.sharing
+import hito.flows.sharing
 import hito.humanitarian.sharing
 import hito.identity.sharing
 import hito.patrols.sharing

@@ -67,15 +67,6 @@ class Scoped:
     audience: Mapped[Audience | None] = mapped_column(str_enum(Audience, "audience"))
 
 
-def scoping_of(parent: Scoped) -> dict[str, Any]:
-    """The scoping columns of ``parent``, for the rows that belong to it."""
-    return {
-        "origin_node": parent.origin_node,
-        "sharing_level": parent.sharing_level,
-        "audience": parent.audience,
-    }
-
-
 class SharedRecord(Scoped):
     """Mixin: global id, origin node, optimistic-lock version, sharing level, audience, times."""
 

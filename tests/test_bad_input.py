@@ -26,6 +26,8 @@ from hito.models import (
     CrossingPoint,
     CrossingStatusChange,
     Event,
+    FlowCount,
+    FlowPoint,
     InformationAnswer,
     InformationRequest,
     LinkReview,
@@ -145,6 +147,18 @@ ENDPOINTS = [
     ),
     Endpoint(
         "POST",
+        "/api/v1/flows/points",
+        lambda: {
+            "code": "TERMINAL-ARICA",
+            "name": "Terminal de buses de Arica",
+            "kind": "bus_terminal",
+            "location": {"lat": -18.49, "lon": -70.3},
+        },
+        ("code", "name", "kind", "location"),
+        ("kind", "sharing_level"),
+    ),
+    Endpoint(
+        "POST",
         "/api/v1/identity/documents/validate",
         lambda: {"type": "cl-run", "value": "12.345.678-5"},
         ("type", "value"),
@@ -235,6 +249,8 @@ def _snapshot(session: Session) -> tuple[Any, ...]:
             CrossingHour,
             CrossingCount,
             CrossingStatusChange,
+            FlowPoint,
+            FlowCount,
         )
     )
     versions = tuple(session.execute(select(Event.id, Event.version, Event.status)).all())

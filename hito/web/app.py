@@ -32,6 +32,7 @@ from hito.web.routes import (
     events,
     exchange,
     family_unity,
+    flows,
     humanitarian,
     identity,
     monitoring,
@@ -154,6 +155,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         patrol_risk,
         crossings,
         monitoring,
+        flows,
         node,
     ):
         app.include_router(module.router, prefix=API)

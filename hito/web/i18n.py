@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from hito.web.i18n_humanitarian import STRINGS as HUMANITARIAN
 from hito.web.i18n_identity import STRINGS as IDENTITY
+from hito.web.i18n_monitoring import STRINGS as MONITORING
 from hito.web.i18n_patrols import STRINGS as PATROLS
 
 LANGUAGES = ("es", "en")
@@ -145,6 +146,7 @@ STRINGS: dict[str, tuple[str, str]] = {
 STRINGS |= HUMANITARIAN
 STRINGS |= IDENTITY
 STRINGS |= PATROLS
+STRINGS |= MONITORING
 
 
 def translator(lang: str) -> dict[str, str]:

@@ -390,6 +390,11 @@ OTHERS = {
     ("GET", "/api/v1/monitoring/indicators/{indicator}/records"),
     ("GET", "/api/v1/monitoring/export"),
     ("GET", "/api/v1/monitoring/forecasts"),
+    # aggregates, scoped by the session: tests/flows
+    ("GET", "/api/v1/flows/points"),
+    ("POST", "/api/v1/flows/points"),
+    ("POST", "/api/v1/flows/points/{point_id}/counts"),
+    ("GET", "/api/v1/flows/summary"),
     ("GET", "/exchange/v1/outbox"),  # nodes only: users get 401 (below)
     ("POST", "/exchange/v1/inbox"),
     ("GET", "/exchange/v1/checkpoints"),
@@ -457,6 +462,8 @@ def _walk(username: str, login: Login, world: World) -> None:
     pages += [f"/humanitarian/cases/{case_id}" for case_id in world.ids[node]["case"]]
     pages += ["/identity/reviews", "/identity/screen"]
     pages += ["/patrols/risk", "/patrols/plans", "/patrols/logs", "/patrols/report"]
+    pages += ["/monitoring", "/monitoring/indicators/stranded_now", "/monitoring/briefing",
+              "/monitoring/briefing.pdf"]  # fmt: skip
     pages += [f"/persons/{person_id}" for person_id in world.ids[node]["person"]]
     for page in pages:
         reply = httpx.get(f"{api.base_url}{page}", cookies=cookies, timeout=30)

@@ -9,6 +9,7 @@ from hito.web.pages import (
     humanitarian,
     identity,
     map,
+    monitoring,
     patrol_logs,
     patrol_risk,
     patrols,
@@ -27,6 +28,7 @@ for module in (
     patrols,
     patrol_risk,
     patrol_logs,
+    monitoring,
 ):
     router.include_router(module.router)
 
