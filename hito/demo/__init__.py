@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from hito.auth import Scope, UserAccount, create_user, scope_for_user, unrestricted
 from hito.auth.scoping import unscoped
 from hito.demo.crossings import load_crossings
+from hito.demo.flows import load_flows
 from hito.demo.humanitarian import load_humanitarian
 from hito.demo.identity import load_identity
 from hito.demo.scenario import CL_TZ, DemoStats, load
@@ -69,6 +70,7 @@ def load_demo(session: Session, *, settings: Settings) -> DemoStats | None:
         )
         create_units(session, scope=supervisor, units=demo_units(settings.node))
         stats.crossing_counts = load_crossings(session, scope=supervisor, node=settings.node)
+        stats.flow_counts = load_flows(session, scope=supervisor, node=settings.node)
     stats.persons += summary["reencounters"]
     return stats
 

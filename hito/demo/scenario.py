@@ -63,6 +63,7 @@ class DemoStats:
     identities: int = 0
     queued_for_review: int = 0
     crossing_counts: int = 0
+    flow_counts: int = 0
 
 
 def _at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:

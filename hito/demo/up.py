@@ -97,7 +97,7 @@ def prepare(nodes: list[DemoNode], say: Say) -> None:
             say(
                 f"{node.code}: {stats.events} events, {stats.observations} observations, "
                 f"{stats.persons} persons, {stats.groups} family groups, "
-                f"{stats.crossing_counts} hourly crossing counts"
+                f"{stats.crossing_counts} hourly crossing counts, {stats.flow_counts} flow counts"
             )
 
 
