@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from typing import Any
+from typing import Any, ClassVar
 
 import uuid_utils
 from sqlalchemy import Enum, Integer, String
@@ -61,6 +61,9 @@ class Scoped:
     carry copies of their parent's three columns, kept equal by the service that writes them
     and by the exchange that stores them, so that the session's scope applies to them too.
     """
+
+    # for rows of a shared record: the record type they travel with (their parent's)
+    shared_as: ClassVar[str | None] = None
 
     origin_node: Mapped[str] = mapped_column(String(2))
     sharing_level: Mapped[SharingLevel] = mapped_column(str_enum(SharingLevel, "sharing_level"))

@@ -62,8 +62,12 @@ class Scope:
     roles: frozenset[Role]
     node: str
     everything: bool = False
-    # only what both nodes share with every agency: the binational briefing's figures
+    # Only what both nodes share with every agency (the binational briefing's figures): of
+    # this node's records, those of a table at a level the agreement sends with audience
+    # "all" — (table, levels) pairs, see hito.exchange.agreements.shared_view; of the peer's,
+    # those received with audience "all".
     shared_only: bool = False
+    shared_levels: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     @property
     def humanitarian(self) -> bool:

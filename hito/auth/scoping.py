@@ -17,13 +17,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import event, false
+from sqlalchemy import Table, and_, event, false, or_
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 
 from hito.auth.scope import Scope, visible_clause
-from hito.records import ProtectedDetail, Scoped
+from hito.db import Base
+from hito.records import Audience, ProtectedDetail, Scoped
 
 _KEY = "hito.scope"
 _EVERYTHING = "everything"
@@ -78,7 +79,26 @@ def scoped_as(session: Session, scope: Scope) -> Iterator[Session]:
 _NO_DETAILS = with_loader_criteria(ProtectedDetail, lambda cls: false(), include_aliases=True)
 
 
+def _shared_only(scope: Scope) -> tuple[Any, ...]:
+    """One criterion per scoped table: what the agreement shares with every agency."""
+    levels = dict(scope.shared_levels)
+    options = []
+    for mapper in Base.registry.mappers:
+        cls = mapper.class_
+        if not issubclass(cls, Scoped):
+            continue
+        own = list(levels.get(cast(Table, mapper.local_table).name, ()))
+        clause = or_(
+            and_(cls.origin_node == scope.node, cls.sharing_level.in_(own)) if own else false(),
+            and_(cls.origin_node != scope.node, cls.audience == Audience.all.value),
+        )
+        options.append(with_loader_criteria(cls, clause, include_aliases=True))
+    return (*options, _NO_DETAILS)
+
+
 def _criteria(scope: Scope | None) -> tuple[Any, ...]:
+    if scope is not None and scope.shared_only:
+        return _shared_only(scope)
     if scope is None:
         return (
             with_loader_criteria(Scoped, lambda cls: false(), include_aliases=True),

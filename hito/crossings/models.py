@@ -51,6 +51,7 @@ class CrossingCount(Scoped, Base):
     of rows are one indexed GROUP BY that the session's scope still applies to."""
 
     __tablename__ = "crossing_count"
+    shared_as = "crossing_hour"
     __table_args__ = (
         UniqueConstraint("hour_id", "direction", "category", "nationality"),
         Index("ix_crossing_count_hour", "hour", "crossing_point_id"),

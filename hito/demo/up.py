@@ -125,6 +125,28 @@ def _settled(nodes: list[DemoNode]) -> bool:
     return applied_b == sent_a and applied_a == sent_b
 
 
+MEETING = ("2025-11-01", "2025-12-01")  # November's figures, for the meeting of 19 December
+
+
+def write_briefing(node: DemoNode) -> Path:
+    """The binational briefing of November 2025, as each delegation prints it from its node."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from hito.auth import unrestricted
+    from hito.monitoring.briefing import build_briefing, render_pdf
+    from hito.settings import NODE_TIMEZONES
+
+    zone = ZoneInfo(NODE_TIMEZONES[node.code])
+    start, end = (dt.datetime.fromisoformat(day).replace(tzinfo=zone) for day in MEETING)
+    out = node.folder / f"informe-comite-2025-12-19-{node.code.lower()}.pdf"
+    with session_scope(make_sessionmaker(make_engine(node.settings().database_url))) as session:
+        scope = unrestricted(node.code)
+        briefing = build_briefing(session, scope=scope, start=start, end=end, binational=True)
+        out.write_bytes(render_pdf(briefing, zone=zone))
+    return out
+
+
 def wait_until(condition: Callable[[], bool], *, timeout: float, what: str) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
@@ -179,6 +201,9 @@ def up(*, host: str, ports: dict[str, int], folder: Path, say: Say) -> int:
                     f"{node.code}: a week's patrol plan approved, {summary['patrol_patrols']} "
                     f"patrols tracked, {summary['patrol_changes']} changes re-planned"
                 )
+        wait_until(partial(_settled, nodes), timeout=300, what="the exchange catching up")
+        for node in nodes:
+            say(f"{node.code}: {write_briefing(node)} (the committee's meeting of 19 December)")
         for node in nodes:
             say(f"Hito {node.code}: {node.url}")
         while not stopping:

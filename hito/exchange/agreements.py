@@ -9,25 +9,26 @@ protection details go only to humanitarian audiences; a record carries only the 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from dataclasses import dataclass
 from importlib import resources
-from typing import Literal, Self
+from typing import Literal, Self, cast
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
-from sqlalchemy import select
+from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from hito import audit
 from hito.auth.scope import Scope
 from hito.datafile import DataFileError, parse_document
-from hito.db import utcnow
+from hito.db import Base, utcnow
 from hito.exc import Conflict, InvalidInput
 from hito.exchange.canonical import canonical, sha256_hex
 from hito.exchange.models import SharingAgreement
 from hito.exchange.registry import registry
-from hito.records import Audience, SharingLevel
+from hito.records import Audience, Scoped, SharingLevel
 
 CODE_PATTERN = r"^[A-Z0-9][A-Z0-9._-]{1,63}$"
 
@@ -258,3 +259,28 @@ def require_agreement_text(text: str) -> AgreementDocument:
                 for line, where, what in error.problems
             ],
         ) from None
+
+
+def shared_view(session: Session, scope: Scope) -> Scope:
+    """``scope`` narrowed to what both nodes share with every agency under the agreement in
+    force: each side computes the same figures from it (the binational briefing)."""
+    agreement = active_agreement(session)
+    by_type: dict[str, set[str]] = {}
+    if agreement is not None:
+        for name, specs in agreement.document.record_types.items():
+            for spec in specs:
+                if spec.audience is Audience.all:
+                    by_type.setdefault(name, set()).update(level.value for level in spec.levels)
+    tables = {t.table.name: t.name for t in registry().values()}
+    levels = []
+    for mapper in Base.registry.mappers:
+        cls = mapper.class_
+        if not issubclass(cls, Scoped):
+            continue
+        table = cast(Table, mapper.local_table).name
+        record_type = tables.get(table) or cls.shared_as
+        if record_type in by_type:
+            levels.append((table, tuple(sorted(by_type[record_type]))))
+    return dataclasses.replace(
+        scope, shared_only=True, everything=False, shared_levels=tuple(sorted(levels))
+    )

@@ -64,6 +64,7 @@ class FlowCell(Scoped, Base):
     """People of one sex, age group and nationality in a count (scoped like their count)."""
 
     __tablename__ = "flow_cell"
+    shared_as = "flow_count"
     __table_args__ = (UniqueConstraint("count_id", "sex", "age_group", "nationality"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -78,6 +79,7 @@ class FlowAnswer(Scoped, Base):
     """How many of those surveyed gave one answer to one question."""
 
     __tablename__ = "flow_answer"
+    shared_as = "flow_count"
     __table_args__ = (UniqueConstraint("count_id", "question", "answer"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

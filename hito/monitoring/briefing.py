@@ -8,7 +8,6 @@ delegations, each from its own node, get the same figures.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections import Counter
 from functools import cache
@@ -28,6 +27,7 @@ from hito.crossings.models import Category, CrossingCount, Direction
 from hito.db import utcnow
 from hito.events.models import Event
 from hito.exc import HitoError, InvalidInput
+from hito.exchange.agreements import shared_view
 from hito.humanitarian.models import CaseStatus, HumanitarianCase, Referral
 from hito.monitoring import charts
 from hito.monitoring.definitions import Level
@@ -123,7 +123,7 @@ def build_briefing(
     if end - start > dt.timedelta(days=MAX_DAYS):
         raise InvalidInput(f"a briefing covers at most {MAX_DAYS} days")
     words = WORDS[lang]
-    reader = dataclasses.replace(scope, shared_only=True) if binational else scope
+    reader = shared_view(session, scope) if binational else scope
     with scoped_as(session, reader):
         now = indicators(session, scope=reader, at=end, lang=lang)
         before = {v.id: v.value for v in indicators(session, scope=reader, at=start, lang=lang)}
