@@ -23,6 +23,13 @@ def _moment(option: str, value: str, zone: ZoneInfo) -> dt.datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=zone)
 
 
+def _has_offset(value: str) -> bool:
+    try:
+        return dt.datetime.fromisoformat(value).tzinfo is not None
+    except ValueError:
+        return True  # the date's own message comes next
+
+
 @report_app.command("briefing")
 def briefing(
     start: Annotated[str, typer.Option("--from", help="ISO 8601 date or date-time")],
@@ -47,6 +54,12 @@ def briefing(
         fail(f"--out: {out} must end in .pdf or .html", 2)
     node = settings()
     zone = ZoneInfo(NODE_TIMEZONES[node.node])
+    if binational and not all(_has_offset(v) for v in (start, end)):
+        fail(
+            "--binational: give --from and --to with their UTC offset (e.g. "
+            "2025-11-01T00:00-03:00), so that both delegations count the same hours",
+            2,
+        )
     began = dt.datetime.now()
     try:
         with session_scope(sessions(node)) as session:

@@ -125,7 +125,8 @@ def _settled(nodes: list[DemoNode]) -> bool:
     return applied_b == sent_a and applied_a == sent_b
 
 
-MEETING = ("2025-11-01", "2025-12-01")  # November's figures, for the meeting of 19 December
+# November's figures, for the meeting of 19 December: the same instants on both nodes
+MEETING = ("2025-11-01T00:00:00-03:00", "2025-12-01T00:00:00-03:00")
 
 
 def write_briefing(node: DemoNode) -> Path:
@@ -138,7 +139,7 @@ def write_briefing(node: DemoNode) -> Path:
     from hito.settings import NODE_TIMEZONES
 
     zone = ZoneInfo(NODE_TIMEZONES[node.code])
-    start, end = (dt.datetime.fromisoformat(day).replace(tzinfo=zone) for day in MEETING)
+    start, end = (dt.datetime.fromisoformat(moment) for moment in MEETING)
     out = node.folder / f"informe-comite-2025-12-19-{node.code.lower()}.pdf"
     with session_scope(make_sessionmaker(make_engine(node.settings().database_url))) as session:
         scope = unrestricted(node.code)

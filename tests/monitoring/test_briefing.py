@@ -68,8 +68,8 @@ def test_a_binational_briefing_gives_both_delegations_the_same_figures(
     figures = {}
     for code in ("CL", "PE"):
         out = tmp_path / f"{code}.html"
-        done = _hito(nodes[code], "--from", "2025-11-18", "--to", "2025-11-25", "--out", str(out),
-                     "--binational")  # fmt: skip
+        done = _hito(nodes[code], "--from", "2025-11-18T00:00-03:00", "--to",
+                     "2025-11-25T00:00-03:00", "--out", str(out), "--binational")  # fmt: skip
         assert done.returncode == 0, done.stderr
         html = out.read_text(encoding="utf-8")
         assert "Binacional: solo datos que ambos nodos comparten" in html
@@ -78,4 +78,8 @@ def test_a_binational_briefing_gives_both_delegations_the_same_figures(
             cell.split("</td>")[0].strip() for cell in rows.split('<td class="num">')[1:]
         ]
     assert figures["CL"] == figures["PE"]
+    # each node's local midnight is another hour: the binational briefing asks for offsets
+    naive = _hito(nodes["PE"], "--from", "2025-11-18", "--to", "2025-11-25", "--out",
+                  str(tmp_path / "x.html"), "--binational")  # fmt: skip
+    assert naive.returncode == 2 and "with their UTC offset" in naive.stderr
     assert "90" in figures["CL"]  # the stranded people both sides see (Chile's national 15 not)
