@@ -135,7 +135,7 @@ class WindowQuery(BaseModel):
     def _window(self) -> Self:
         if self.end <= self.start:
             raise ValueError("'to' must be after 'from'")
-        if self.end - self.start > dt.timedelta(days=92):
+        if self.end.astimezone(dt.UTC) - self.start.astimezone(dt.UTC) > dt.timedelta(days=92):
             raise ValueError("at most 92 days at a time")
         return self
 

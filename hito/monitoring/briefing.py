@@ -120,7 +120,7 @@ def build_briefing(
     """The briefing of ``start``–``end`` over what the user (or, binational, both nodes) sees."""
     if end <= start:
         raise InvalidInput("'to' must be after 'from'")
-    if end - start > dt.timedelta(days=MAX_DAYS):
+    if end.astimezone(dt.UTC) - start.astimezone(dt.UTC) > dt.timedelta(days=MAX_DAYS):
         raise InvalidInput(f"a briefing covers at most {MAX_DAYS} days")
     words = WORDS[lang]
     reader = shared_view(session, scope) if binational else scope

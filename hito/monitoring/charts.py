@@ -1,4 +1,7 @@
-"""The briefing's and the dashboard's charts, drawn by matplotlib as PNG data URIs."""
+"""The briefing's and the dashboard's charts, drawn by matplotlib as PNG data URIs.
+
+Figures are made with matplotlib's object API, never pyplot's global state, so that pages drawn
+on several server threads at once cannot garble each other's charts."""
 
 from __future__ import annotations
 
@@ -9,16 +12,12 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-import matplotlib
 import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")  # no display on a server
-
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-
-from hito.monitoring.forecasts import Forecast  # noqa: E402
-from hito.places.geography import border_line, sector_polygons  # noqa: E402
+from hito.monitoring.forecasts import Forecast
+from hito.places.geography import border_line, sector_polygons
 
 INK, ACCENT, MUTED, ALERT = "#1f2937", "#1d4ed8", "#9ca3af", "#b91c1c"
 EVENT_COLOURS = {
@@ -41,12 +40,12 @@ def _days(values: Sequence[dt.date | dt.datetime]) -> np.ndarray[Any, Any]:
 def _png(figure: Figure) -> str:
     out = io.BytesIO()
     figure.savefig(out, format="png", dpi=150, bbox_inches="tight")
-    plt.close(figure)
     return "data:image/png;base64," + base64.b64encode(out.getvalue()).decode("ascii")
 
 
-def _figure(width: float = 7.0, height: float = 2.6) -> tuple[Figure, plt.Axes]:
-    figure, axes = plt.subplots(figsize=(width, height))
+def _figure(width: float = 7.0, height: float = 2.6) -> tuple[Figure, Axes]:
+    figure = Figure(figsize=(width, height))
+    axes = figure.subplots()
     axes.spines[["top", "right"]].set_visible(False)
     axes.tick_params(labelsize=8, colors=INK)
     return figure, axes

@@ -8,6 +8,7 @@ far off its forecasts were and how often the intervals held the truth: a forecas
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 import warnings
 from collections.abc import Sequence
@@ -24,9 +25,8 @@ from hito import audit
 from hito.auth.scope import Scope
 from hito.crossings.models import Category, CrossingCount
 from hito.db import utcnow
-from hito.events.models import Event, EventType
+from hito.events.models import Event, EventStatus, EventType
 from hito.exc import InvalidInput
-from hito.monitoring.measures import stranded_now
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 SERIES = ("irregular_departures", "stranded", *(f"crossings_{c.value}" for c in Category))
@@ -151,12 +151,16 @@ def daily_series(
             .group_by(hour)
         ).all()  # fmt: skip
         return _daily([(EPOCH + dt.timedelta(hours=int(h)), n) for h, n in rows], days, zone)
-    if series == "stranded":
-        return [
-            stranded_now(session, scope, dt.datetime.combine(d + dt.timedelta(days=1), dt.time(),
-                                                             zone)).value or 0.0
-            for d in days
-        ]  # fmt: skip
+    if series == "stranded":  # as the indicator counts: open groups reported by each day's end
+        rows = session.execute(
+            select(Event.occurred_at, func.coalesce(Event.headcount, 0)).where(
+                Event.type == EventType.stranded_group, Event.status != EventStatus.closed,
+                Event.occurred_at < end,
+            )
+        ).all()  # fmt: skip
+        before = sum(float(n) for at, n in rows if at < start)
+        daily = _daily([(r[0], r[1]) for r in rows], days, zone)
+        return list(itertools.accumulate(daily, initial=before))[1:]
     category = Category(series.removeprefix("crossings_"))
     rows = session.execute(
         select(CrossingCount.hour, func.sum(CrossingCount.count))

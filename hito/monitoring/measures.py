@@ -122,8 +122,9 @@ def weekend_visitors(session: Session, scope: Scope, at: dt.datetime) -> Measure
         base.where(CrossingCount.origin_node == "PE", CrossingCount.direction == Direction.entry)
     )
     value = leaving if leaving is not None else arriving
+    side = "CL" if leaving is not None else "PE"  # the hours of the side the figure counts
     drill = select(CrossingHour.uid, CrossingHour.hour, CrossingHour.origin_node).where(
-        CrossingHour.hour >= start, CrossingHour.hour < end
+        CrossingHour.hour >= start, CrossingHour.hour < end, CrossingHour.origin_node == side
     )
     return Measure(None if value is None else float(value), drill)
 

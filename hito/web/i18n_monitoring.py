@@ -33,7 +33,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "mo_level_warning": ("aviso", "warning"),
     "mo_level_critical": ("crítico", "critical"),
     "mo_level_unknown": ("sin datos", "no data"),
-    "mo_no_data": ("sin datos que usted pueda ver", "nothing you may see"),
+    "mo_no_data": ("nada informado que usted pueda ver", "nothing reported that you may see"),
     # the alerts
     "mo_alerts": ("Alertas abiertas", "Open alerts"),
     "mo_alerts_help": (

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import threading
 from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -59,9 +58,6 @@ _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 FORECASTS = (("irregular_departures", "mo_chart_departures"), ("stranded", "mo_chart_stranded"))
 # figures not counted from records a page can list, and where to look instead (by source)
 ELSEWHERE = {"patrol_plan": "/patrols/report", "exchange_link": "/node"}
-# matplotlib's pyplot keeps global state and is not thread-safe; pages are served by a pool of
-# threads, so one chart (or one briefing, which draws its own) is drawn at a time
-_DRAWING = threading.Lock()
 
 
 def figure(value: float | None) -> str:
@@ -91,7 +87,10 @@ def _typed_day(name: str, text: str) -> dt.date | None:
 def _midnight(day: dt.date, zone: ZoneInfo) -> dt.datetime:
     """The start of ``day`` in ``zone``, checked as the API checks a time (1900–2200)."""
     moment = dt.datetime.combine(day, dt.time(), tzinfo=zone)
-    return IndicatorQuery.model_validate({"at": moment.isoformat()}).at or moment
+    IndicatorQuery.model_validate({"at": moment.isoformat()})
+    # the zone's, not the parsed fixed offset: the days of a period are counted as the user's
+    # (92 of them are 92 days for the service's check, also across a change of summer time)
+    return moment
 
 
 @dataclass(frozen=True)
@@ -177,10 +176,7 @@ def _forecast_panels(
         except HitoError as problem:
             panel["error"] = problem_message(problem)
         else:
-            with _DRAWING:
-                panel["chart"] = charts.series_chart(
-                    t[title], found, interval_label=t["mo_interval"]
-                )
+            panel["chart"] = charts.series_chart(t[title], found, interval_label=t["mo_interval"])
             panel["forecast"] = found
         panels.append(panel)
     return panels
@@ -208,15 +204,14 @@ def _crossing(
     for direction in sorted({h.direction for h in report.hours}):
         hours = [h for h in report.hours if h.direction is direction]
         name = _direction(hours[0], scope.node, t)
-        with _DRAWING:
-            chart = charts.queue_chart(
-                t["mo_queue_chart"].format(direction=name[:1].upper() + name[1:]),
-                [h.hour.astimezone(zone) for h in hours],
-                [h.arrivals for h in hours],
-                [h.mean_wait_minutes for h in hours],
-                people_label=t["mo_people"].lower(),
-                wait_label=t["mo_minutes"],
-            )  # fmt: skip
+        chart = charts.queue_chart(
+            t["mo_queue_chart"].format(direction=name[:1].upper() + name[1:]),
+            [h.hour.astimezone(zone) for h in hours],
+            [h.arrivals for h in hours],
+            [h.mean_wait_minutes for h in hours],
+            people_label=t["mo_people"].lower(),
+            wait_label=t["mo_minutes"],
+        )  # fmt: skip
         drawn.append({"direction": direction.value, "title": name, "chart": chart})
     return {"report": report, "rows": rows, "charts": drawn}
 
@@ -319,9 +314,8 @@ def _prepare(
     except (ValueError, OverflowError) as problem:  # pydantic's ValidationError is a ValueError
         return None, None, problem_message(problem)
     try:
-        with _DRAWING:  # the briefing draws its charts
-            done = build_briefing(session, scope=scope, start=period.start, end=period.end,
-                                  lang=chosen, binational=shared)  # fmt: skip
+        done = build_briefing(session, scope=scope, start=period.start, end=period.end,
+                              lang=chosen, binational=shared)  # fmt: skip
     except HitoError as problem:  # the service's own limits
         return period, None, problem_message(problem)
     return period, done, None
