@@ -3,20 +3,25 @@ gives both delegations the same figures."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
 import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import httpx
 from pypdf import PdfReader
 
+from hito.auth import unrestricted
+from hito.monitoring.briefing import build_briefing, render_pdf
 from tests.monitoring.test_indicators import _world
 from tests.nodes import SECRET, TestNode
 
 Login = Callable[[str], httpx.Client]
+ZONE = ZoneInfo("America/Santiago")
 
 
 def _hito(node: TestNode, *args: str) -> subprocess.CompletedProcess[str]:
@@ -33,28 +38,42 @@ def _text(path: Path) -> tuple[int, str]:
     return len(reader.pages), "\n".join(page.extract_text() for page in reader.pages)
 
 
+def _briefing(node: TestNode, lang: str, *, binational: bool = False) -> bytes:
+    """The briefing of 18–24 November built in this process, as the CLI and the page build it."""
+    start = dt.datetime(2025, 11, 18, tzinfo=ZONE)
+    end = dt.datetime(2025, 11, 25, tzinfo=ZONE)
+    with node.sessions() as session:
+        done = build_briefing(session, scope=unrestricted(node.code), start=start, end=end,
+                              lang=lang, binational=binational)  # fmt: skip
+        session.rollback()
+    return render_pdf(done, zone=ZONE)
+
+
+def _text(pdf: bytes) -> tuple[int, str]:
+    reader = PdfReader(io.BytesIO(pdf))
+    return len(reader.pages), "\n".join(page.extract_text() for page in reader.pages)
+
+
 def test_the_briefing_pdf_in_both_languages(
     login: Login, sync: Callable[[], int], nodes: dict[str, TestNode], tmp_path: Path
 ) -> None:
     _world(login("cl.pdi"), sync)
-    period = ("--from", "2025-11-18", "--to", "2025-11-25")
-    spanish, english = tmp_path / "informe.pdf", tmp_path / "briefing.pdf"
-    done = _hito(nodes["CL"], *period, "--out", str(spanish))
+    spanish = tmp_path / "informe.pdf"
+    done = _hito(nodes["CL"], "--from", "2025-11-18", "--to", "2025-11-25", "--out", str(spanish))
     assert done.returncode == 0, done.stderr
     assert "2 alerts" in done.stdout
-    pages, text = _text(spanish)
+    pages, text = _text(spanish.read_bytes())
     assert pages >= 2
     for words in ("Informe para el Comité Binacional de Migraciones", "Alertas abiertas",
                   "Indicadores", "Personas varadas ahora", "Situación humanitaria",
                   "Definiciones", "Visitantes del último fin de semana"):  # fmt: skip
         assert words in text, words
     assert "105" in text and "7,000" in text  # stranded now, weekend visitors
-    done = _hito(nodes["CL"], *period, "--out", str(english), "--lang", "en")
-    assert done.returncode == 0, done.stderr
-    _, text = _text(english)
+    _, text = _text(_briefing(nodes["CL"], "en"))
     for words in ("Briefing for the Binational Migration Committee", "Open alerts",
                   "People stranded now", "Humanitarian situation (aggregates only)"):  # fmt: skip
         assert words in text, words
+    assert "105" in text
     wrong = _hito(nodes["CL"], "--from", "2025-11-25", "--to", "2025-11-18", "--out",
                   str(tmp_path / "x.pdf"))  # fmt: skip
     assert wrong.returncode == 2 and "'to' must be after 'from'" in wrong.stderr
@@ -67,19 +86,13 @@ def test_a_binational_briefing_gives_both_delegations_the_same_figures(
     _world(login("cl.pdi"), sync)
     figures = {}
     for code in ("CL", "PE"):
-        out = tmp_path / f"{code}.html"
-        done = _hito(nodes[code], "--from", "2025-11-18T00:00-03:00", "--to",
-                     "2025-11-25T00:00-03:00", "--out", str(out), "--binational")  # fmt: skip
-        assert done.returncode == 0, done.stderr
-        html = out.read_text(encoding="utf-8")
-        assert "Binacional: solo datos que ambos nodos comparten" in html
-        rows = html.split("<tbody>")[1].split("</tbody>")[0]
-        figures[code] = [
-            cell.split("</td>")[0].strip() for cell in rows.split('<td class="num">')[1:]
-        ]
+        _, text = _text(_briefing(nodes[code], "es", binational=True))
+        assert "Binacional: solo datos que ambos nodos comparten" in text
+        figures[code] = text[text.index("Indicadores") : text.index("Situación humanitaria")]
     assert figures["CL"] == figures["PE"]
+    # the stranded people both sides see (Chile's national 15 not among them)
+    assert "Personas varadas ahora (personas) 90" in figures["CL"]
     # each node's local midnight is another hour: the binational briefing asks for offsets
     naive = _hito(nodes["PE"], "--from", "2025-11-18", "--to", "2025-11-25", "--out",
                   str(tmp_path / "x.html"), "--binational")  # fmt: skip
     assert naive.returncode == 2 and "with their UTC offset" in naive.stderr
-    assert "90" in figures["CL"]  # the stranded people both sides see (Chile's national 15 not)

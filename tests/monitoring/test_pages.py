@@ -26,6 +26,14 @@ from tests.monitoring.test_indicators import _world
 from tests.nodes import PASSWORD, TestNode
 
 Login = Callable[[str], httpx.Client]
+
+
+@pytest.fixture(scope="session")
+def backend() -> str:
+    """The pages, not the storage: the services they call are tested on both backends."""
+    return "sqlite"
+
+
 SignedIn = Callable[[str], httpx.Client]
 TEMPLATES = Path(__file__).resolve().parents[2] / "hito" / "web" / "templates" / "monitoring"
 CUTOFF = {"at": "2025-11-24"}  # the end of Monday 24 November in the user's zone

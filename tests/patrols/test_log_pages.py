@@ -13,6 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
+import pytest
 
 from hito.patrols.io import demo_units
 from hito.patrols.walks import along_border
@@ -20,6 +21,14 @@ from tests.factories import event_payload
 from tests.patrols.test_logs import VERTICES, _approved_plan, _json
 
 Login = Callable[[str], httpx.Client]
+
+
+@pytest.fixture(scope="session")
+def backend() -> str:
+    """The pages, not the storage: the services they call are tested on both backends."""
+    return "sqlite"
+
+
 SignedIn = Callable[[str], httpx.Client]
 CHILE = ZoneInfo("America/Santiago")
 SECTORS = {"S1-LITORAL", "S2-CHACALLUTA", "S3-ESCRITOS", "S4-PALCA", "S5-ANCOMARCA", "S6-VISVIRI"}

@@ -12,12 +12,21 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
 from hito.patrols.io import demo_units
 from hito.web.i18n_patrols import STRINGS
 from tests.patrols.test_plans import _stranded_group
 
 Login = Callable[[str], httpx.Client]
+
+
+@pytest.fixture(scope="session")
+def backend() -> str:
+    """The pages, not the storage: the services they call are tested on both backends."""
+    return "sqlite"
+
+
 SignedIn = Callable[[str], httpx.Client]
 TEMPLATES = Path(__file__).resolve().parents[2] / "hito" / "web" / "templates" / "patrols"
 SECTORS = {"S1-LITORAL", "S2-CHACALLUTA", "S3-ESCRITOS", "S4-PALCA", "S5-ANCOMARCA", "S6-VISVIRI"}
