@@ -35,7 +35,7 @@ postgres:
 # Test files spread over the machine's cores (pytest-xdist; one file stays on one worker, each
 # worker runs its own pair of nodes).
 test: install chromium postgres
-	$(BIN)/pytest -m "not slow" -n auto --dist loadfile
+	$(BIN)/pytest -m "not slow" -n auto --dist loadfile --durations=20
 
 $(BIN)/.spark: $(BIN)/.installed
 	$(BIN)/python -m pip install --quiet -e ".[dev,spark]"

@@ -124,41 +124,6 @@ ENDPOINTS = [
     ),
     Endpoint(
         "POST",
-        "/api/v1/crossing-points/{crossing}/counts",
-        lambda: {
-            "source": "PDI Chacalluta",
-            "hours": [
-                {
-                    "hour": "2025-11-22T14:00:00-03:00",
-                    "booths_exit": 6,
-                    "counts": [
-                        {
-                            "direction": "exit",
-                            "category": "visitor",
-                            "nationality": "CL",
-                            "count": 410,
-                        }
-                    ],
-                }
-            ],
-        },
-        ("hours",),
-        (),
-    ),
-    Endpoint(
-        "POST",
-        "/api/v1/flows/points",
-        lambda: {
-            "code": "TERMINAL-ARICA",
-            "name": "Terminal de buses de Arica",
-            "kind": "bus_terminal",
-            "location": {"lat": -18.49, "lon": -70.3},
-        },
-        ("code", "name", "kind", "location"),
-        ("kind", "sharing_level"),
-    ),
-    Endpoint(
-        "POST",
         "/api/v1/identity/documents/validate",
         lambda: {"type": "cl-run", "value": "12.345.678-5"},
         ("type", "value"),

@@ -29,7 +29,6 @@ from hito.events.models import Event
 from hito.exc import HitoError, InvalidInput
 from hito.exchange.agreements import shared_view
 from hito.humanitarian.models import CaseStatus, HumanitarianCase, Referral
-from hito.monitoring import charts
 from hito.monitoring.definitions import Level
 from hito.monitoring.forecasts import forecast
 from hito.monitoring.indicators import indicators
@@ -122,6 +121,8 @@ def build_briefing(
         raise InvalidInput("'to' must be after 'from'")
     if end.astimezone(dt.UTC) - start.astimezone(dt.UTC) > dt.timedelta(days=MAX_DAYS):
         raise InvalidInput(f"a briefing covers at most {MAX_DAYS} days")
+    from hito.monitoring import charts  # matplotlib: loaded when a briefing is drawn
+
     words = WORDS[lang]
     reader = shared_view(session, scope) if binational else scope
     with scoped_as(session, reader):

@@ -16,7 +16,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
-import pandas as pd
 from pydantic import BaseModel, Field
 from sqlalchemy import BigInteger, func, select, type_coerce
 from sqlalchemy.orm import Session
@@ -68,6 +67,7 @@ def forecast_values(
     series: str = "series",
 ) -> Forecast:  # fmt: skip
     """Forecast a daily series ``horizon`` days on, with its backtest."""
+    import pandas as pd
     from statsforecast import StatsForecast
     from statsforecast.models import AutoETS
 

@@ -462,9 +462,9 @@ def _walk(username: str, login: Login, world: World) -> None:
     pages += [f"/humanitarian/cases/{case_id}" for case_id in world.ids[node]["case"]]
     pages += ["/identity/reviews", "/identity/screen"]
     pages += ["/patrols/risk", "/patrols/plans", "/patrols/logs", "/patrols/report"]
-    # the briefing (page and PDF) holds aggregates only, no record's id: its figures' scoping is
-    # tested in tests/monitoring (Peru's briefing leaves Chile's national records out)
-    pages += ["/monitoring", "/monitoring/indicators/stranded_now"]
+    # the dashboard and the briefing hold aggregates only, no record's id (their figures'
+    # scoping is tested in tests/monitoring); the records behind a figure are walked here
+    pages += ["/monitoring/indicators/stranded_now"]
     pages += [f"/persons/{person_id}" for person_id in world.ids[node]["person"]]
     for page in pages:
         reply = httpx.get(f"{api.base_url}{page}", cookies=cookies, timeout=30)

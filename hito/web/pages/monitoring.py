@@ -25,7 +25,6 @@ from hito.auth import Scope
 from hito.crossings import crossing_id_by_code, side_by_side, wait_report
 from hito.crossings.schemas import HourWait, SideCount
 from hito.exc import Forbidden, HitoError, NotFound
-from hito.monitoring import charts
 from hito.monitoring.briefing import (
     MAX_DAYS,
     Briefing,
@@ -176,6 +175,8 @@ def _forecast_panels(
         except HitoError as problem:
             panel["error"] = problem_message(problem)
         else:
+            from hito.monitoring import charts  # matplotlib: loaded when a chart is drawn
+
             panel["chart"] = charts.series_chart(t[title], found, interval_label=t["mo_interval"])
             panel["forecast"] = found
         panels.append(panel)
@@ -191,6 +192,8 @@ def _crossing(
     t: dict[str, str],
 ) -> dict[str, Any]:  # fmt: skip
     """The node's own crossing point that day: the queue by hour and direction, and its charts."""
+    from hito.monitoring import charts  # matplotlib: loaded when a chart is drawn
+
     try:
         crossing_id = crossing_id_by_code(session, scope=scope, code=None)
         report = wait_report(session, scope=scope, crossing_id=crossing_id, start=start, end=end)
