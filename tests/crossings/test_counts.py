@@ -205,6 +205,7 @@ def _hito(node: TestNode, *args: str) -> subprocess.CompletedProcess[str]:
     )  # fmt: skip
 
 
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)  # the CLI; storage: above
 def test_feeds_from_the_command_line_all_or_nothing(
     nodes: dict[str, TestNode], sessions: sessionmaker[Session], tmp_path: Path
 ) -> None:

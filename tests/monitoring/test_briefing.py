@@ -13,6 +13,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import httpx
+import pytest
 from pypdf import PdfReader
 
 from hito.auth import unrestricted
@@ -55,14 +56,10 @@ def _text(pdf: bytes) -> tuple[int, str]:
 
 
 def test_the_briefing_pdf_in_both_languages(
-    login: Login, sync: Callable[[], int], nodes: dict[str, TestNode], tmp_path: Path
+    login: Login, sync: Callable[[], int], nodes: dict[str, TestNode]
 ) -> None:
     _world(login("cl.pdi"), sync)
-    spanish = tmp_path / "informe.pdf"
-    done = _hito(nodes["CL"], "--from", "2025-11-18", "--to", "2025-11-25", "--out", str(spanish))
-    assert done.returncode == 0, done.stderr
-    assert "2 alerts" in done.stdout
-    pages, text = _text(spanish.read_bytes())
+    pages, text = _text(_briefing(nodes["CL"], "es"))
     assert pages >= 2
     for words in ("Informe para el Comité Binacional de Migraciones", "Alertas abiertas",
                   "Indicadores", "Personas varadas ahora", "Situación humanitaria",
@@ -74,6 +71,20 @@ def test_the_briefing_pdf_in_both_languages(
                   "People stranded now", "Humanitarian situation (aggregates only)"):  # fmt: skip
         assert words in text, words
     assert "105" in text
+
+
+@pytest.mark.slow  # the same briefing as above, through a process of its own
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_the_briefing_from_the_command_line(
+    login: Login, sync: Callable[[], int], nodes: dict[str, TestNode], tmp_path: Path
+) -> None:
+    _world(login("cl.pdi"), sync)
+    spanish = tmp_path / "informe.pdf"
+    done = _hito(nodes["CL"], "--from", "2025-11-18", "--to", "2025-11-25", "--out", str(spanish))
+    assert done.returncode == 0, done.stderr
+    assert "2 alerts" in done.stdout
+    _, text = _text(spanish.read_bytes())
+    assert "Personas varadas ahora" in text and "105" in text
     wrong = _hito(nodes["CL"], "--from", "2025-11-25", "--to", "2025-11-18", "--out",
                   str(tmp_path / "x.pdf"))  # fmt: skip
     assert wrong.returncode == 2 and "'to' must be after 'from'" in wrong.stderr

@@ -119,6 +119,7 @@ def test_indicators_match_hand_counts_for_each_side(login: Login, sync: Callable
     assert mine["stranded_now"]["label"] == "Personas varadas ahora"
 
 
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)  # figures: both, above
 def test_alerts_reach_supervisors_only(login: Login, sync: Callable[[], int]) -> None:
     chile = login("cl.pdi")
     _world(chile, sync)
@@ -130,6 +131,7 @@ def test_alerts_reach_supervisors_only(login: Login, sync: Callable[[], int]) ->
     assert login("cl.viewer").get("/api/v1/monitoring/alerts").status_code == 403
 
 
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)  # the files, not the storage
 def test_exports_read_back(login: Login, sync: Callable[[], int]) -> None:
     chile = login("cl.pdi")
     _world(chile, sync)
