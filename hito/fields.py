@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Any
+from typing import Annotated, Any, Self
 
 from pydantic import (
     AfterValidator,
     AwareDatetime,
+    BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
     StrictFloat,
     StrictInt,
+    model_validator,
 )
 
 MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL
@@ -80,3 +82,24 @@ GlobalId = Annotated[
         examples=["01967c3e-5b2a-7c4d-9e8f-0a1b2c3d4e5f"],
     ),
 ]
+
+
+MAX_WINDOW = dt.timedelta(days=92)
+
+
+class Window(BaseModel):
+    """A window of time given as `from` and `to` (excluded): at most 92 days, counted in
+    elapsed time (a daylight-saving change does not stretch or shrink it)."""
+
+    model_config = INPUT
+
+    start: Timestamp = Field(alias="from", description="from this time")
+    end: Timestamp = Field(alias="to", description="until this time, excluded (≤ 92 days on)")
+
+    @model_validator(mode="after")
+    def _window(self) -> Self:
+        if self.end <= self.start:
+            raise ValueError("'to' must be after 'from'")
+        if self.end.astimezone(dt.UTC) - self.start.astimezone(dt.UTC) > MAX_WINDOW:
+            raise ValueError("at most 92 days at a time")
+        return self

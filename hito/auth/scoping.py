@@ -16,7 +16,7 @@ everything (the exchange, the audit, linkage over the whole node, migrations, te
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any, cast
 
 from sqlalchemy import Table, and_, event, false, or_
@@ -48,10 +48,10 @@ def sees_protection(session: Session) -> bool:
 
 
 @contextmanager
-def unscoped(session: Session) -> Iterator[Session]:
-    """Read everything on this node, on purpose, for the duration of the block."""
+def _reading_as(session: Session, value: Scope | str) -> Iterator[Session]:
+    """The session reads as ``value`` for the block, then as before."""
     previous = session.info.get(_KEY)
-    session.info[_KEY] = _EVERYTHING
+    session.info[_KEY] = value
     try:
         yield session
     finally:
@@ -61,19 +61,15 @@ def unscoped(session: Session) -> Iterator[Session]:
             session.info[_KEY] = previous
 
 
-@contextmanager
-def scoped_as(session: Session, scope: Scope) -> Iterator[Session]:
+def unscoped(session: Session) -> AbstractContextManager[Session]:
+    """Read everything on this node, on purpose, for the duration of the block."""
+    return _reading_as(session, _EVERYTHING)
+
+
+def scoped_as(session: Session, scope: Scope) -> AbstractContextManager[Session]:
     """Read as ``scope`` for the duration of the block (a narrower view of the same user: the
     binational briefing reads only what both nodes share)."""
-    previous = session.info.get(_KEY)
-    bind(session, scope)
-    try:
-        yield session
-    finally:
-        if previous is None:
-            session.info.pop(_KEY, None)
-        else:
-            session.info[_KEY] = previous
+    return _reading_as(session, _EVERYTHING if scope.everything else scope)
 
 
 _NO_DETAILS = with_loader_criteria(ProtectedDetail, lambda cls: false(), include_aliases=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import getpass
 from collections.abc import Callable
 from pathlib import Path
@@ -48,6 +49,16 @@ def read_document(file: Path, parse: Callable[[str], Document], *, refused: str)
         for line in error.lines(str(file)):
             typer.secho(line, fg=typer.colors.RED, err=True)
         fail(refused)
+
+
+def moment(option: str, text: str, zone: dt.tzinfo) -> dt.datetime:
+    """An ISO 8601 date (its midnight) or date-time; without an offset, in ``zone`` (the
+    node's); otherwise exit 2 naming the option."""
+    try:
+        value = dt.datetime.fromisoformat(text)
+    except ValueError:
+        fail(f"{option}: {text!r} is not an ISO 8601 date or date-time (2025-11-24T08:00-03:00)", 2)
+    return value.replace(tzinfo=zone) if value.tzinfo is None else value
 
 
 def settings() -> Settings:

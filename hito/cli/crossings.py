@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
 from typing import Annotated
@@ -10,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import typer
 
-from hito.cli._common import agency_scope, fail, say, sessions, settings
+from hito.cli._common import agency_scope, fail, moment, say, sessions, settings
 from hito.settings import NODE_TIMEZONES
 
 crossings_app = typer.Typer(
@@ -65,14 +64,6 @@ def import_counts(
     )
 
 
-def _moment(option: str, value: str, zone: ZoneInfo) -> dt.datetime:
-    try:
-        moment = dt.datetime.fromisoformat(value)
-    except ValueError:
-        fail(f"{option}: {value!r} is not an ISO 8601 date or date-time", 2)
-    return moment if moment.tzinfo else moment.replace(tzinfo=zone)
-
-
 @crossings_app.command("wait")
 def wait(
     start: Annotated[str, typer.Option("--from", help="ISO 8601 date or date-time")],
@@ -97,8 +88,8 @@ def wait(
             scope = agency_scope(session, node, agency)
             report = wait_report(
                 session, scope=scope, crossing_id=crossing_id_by_code(session, scope=scope,
-                code=crossing), start=_moment("--from", start, zone),
-                end=_moment("--to", end, zone), target_minutes=target,
+                code=crossing), start=moment("--from", start, zone),
+                end=moment("--to", end, zone), target_minutes=target,
             )  # fmt: skip
     except HitoError as error:
         fail(error.detail, 2)

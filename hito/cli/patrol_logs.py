@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
 from typing import Annotated
@@ -10,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import typer
 
-from hito.cli._common import agency_scope, fail, say, sessions, settings
+from hito.cli._common import agency_scope, fail, moment, say, sessions, settings
 from hito.cli.patrols import AgencyOption, patrols_app
 from hito.settings import NODE_TIMEZONES
 
@@ -65,7 +64,7 @@ def report(
     zone = ZoneInfo(NODE_TIMEZONES[node.node])
     try:
         query = ReportQuery.model_validate(
-            {"from": _moment("--from", start, zone), "to": _moment("--to", end, zone)}
+            {"from": moment("--from", start, zone), "to": moment("--to", end, zone)}
         )
     except ValidationError as error:
         fail(error.errors()[0]["msg"].removeprefix("Value error, "), 2)
@@ -85,12 +84,3 @@ def report(
         rate = f"{s.findings_per_hour:.2f}" if s.findings_per_hour is not None else "—"
         typer.echo(f"{s.sector:<16}{s.border_km:>10.1f}{s.border_share:>9.0%}{s.hours:>8.1f}"
                    f"{s.km:>8.1f}{s.findings:>7}{rate:>7}")  # fmt: skip
-
-
-def _moment(option: str, text: str, zone: dt.tzinfo) -> dt.datetime:
-    """An ISO 8601 date (its midnight) or date-time; without an offset, in the node's zone."""
-    try:
-        value = dt.datetime.fromisoformat(text)
-    except ValueError:
-        fail(f"{option}: {text!r} is not an ISO 8601 date or date-time (2025-11-24T08:00-03:00)", 2)
-    return value.replace(tzinfo=zone) if value.tzinfo is None else value

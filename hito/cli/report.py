@@ -9,18 +9,10 @@ from zoneinfo import ZoneInfo
 
 import typer
 
-from hito.cli._common import agency_scope, fail, say, sessions, settings
+from hito.cli._common import agency_scope, fail, moment, say, sessions, settings
 from hito.settings import NODE_TIMEZONES
 
 report_app = typer.Typer(help="Reports for the committee.", no_args_is_help=True)
-
-
-def _moment(option: str, value: str, zone: ZoneInfo) -> dt.datetime:
-    try:
-        moment = dt.datetime.fromisoformat(value)
-    except ValueError:
-        fail(f"{option}: {value!r} is not an ISO 8601 date or date-time", 2)
-    return moment if moment.tzinfo else moment.replace(tzinfo=zone)
 
 
 def _has_offset(value: str) -> bool:
@@ -65,8 +57,8 @@ def briefing(
         with session_scope(sessions(node)) as session:
             scope = agency_scope(session, node, agency)
             say("computing the indicators, forecasts and charts…")
-            done = build_briefing(session, scope=scope, start=_moment("--from", start, zone),
-                                  end=_moment("--to", end, zone), lang=lang,
+            done = build_briefing(session, scope=scope, start=moment("--from", start, zone),
+                                  end=moment("--to", end, zone), lang=lang,
                                   binational=binational)  # fmt: skip
     except HitoError as error:
         fail(error.detail, 2)

@@ -23,21 +23,13 @@ from hito.crossings.sharing import CROSSING_HOUR
 from hito.db import allocate_ids, bulk_insert, utcnow
 from hito.exc import Forbidden, InvalidInput, NotFound
 from hito.exchange.outbox import publish
-from hito.places import CrossingPoint
+from hito.fields import MAX_WINDOW
+from hito.places import CrossingPoint, visible_crossing
 from hito.records import SharingLevel, new_uid
 from hito.settings import NODE_TIMEZONES
 
 HOURS = cast(Table, CrossingHour.__table__)
 COUNTS = cast(Table, CrossingCount.__table__)
-MAX_RANGE = dt.timedelta(days=92)
-
-
-def crossing_point(session: Session, crossing_id: int) -> CrossingPoint:
-    """A crossing point the session's user may see."""
-    found = session.scalar(select(CrossingPoint).where(CrossingPoint.id == crossing_id))
-    if found is None:
-        raise NotFound(f"crossing point {crossing_id} not found")
-    return found
 
 
 def record_counts(
@@ -45,7 +37,7 @@ def record_counts(
 ) -> CountsStored:
     """Store a feed's hours for one of this node's crossing points, all of them or none."""
     scope.require("write")
-    cp = crossing_point(session, crossing_id)
+    cp = visible_crossing(session, crossing_id=crossing_id)
     if cp.origin_node != scope.node:
         raise Forbidden(
             f"{cp.code} is {cp.origin_node}'s crossing point: {cp.origin_node} counts it"
@@ -151,8 +143,8 @@ def record_counts(
 def check_range(start: dt.datetime, end: dt.datetime) -> None:
     if end <= start:
         raise InvalidInput("`to` must be after `from`")
-    if end.astimezone(dt.UTC) - start.astimezone(dt.UTC) > MAX_RANGE:  # elapsed, not by clock
-        raise InvalidInput(f"at most {MAX_RANGE.days} days at a time")
+    if end.astimezone(dt.UTC) - start.astimezone(dt.UTC) > MAX_WINDOW:  # elapsed, not by clock
+        raise InvalidInput(f"at most {MAX_WINDOW.days} days at a time")
 
 
 def hourly_totals(

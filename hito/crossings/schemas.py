@@ -9,7 +9,7 @@ from pydantic import AfterValidator, BaseModel, Field, StrictInt, model_validato
 
 from hito.countries import iso_alpha2
 from hito.crossings.models import Category, Direction
-from hito.fields import INPUT, Count, Timestamp
+from hito.fields import INPUT, Count, Timestamp, Window
 from hito.text import Line
 
 UNKNOWN_NATIONALITY = "XX"
@@ -123,21 +123,7 @@ class WaitReport(BaseModel):
     hours: list[HourWait]
 
 
-class WindowQuery(BaseModel):
-    """A window of hours: at most 92 days."""
-
-    model_config = INPUT
-
-    start: Timestamp = Field(alias="from", description="from this time")
-    end: Timestamp = Field(alias="to", description="until this time, excluded (≤ 92 days on)")
-
-    @model_validator(mode="after")
-    def _window(self) -> Self:
-        if self.end <= self.start:
-            raise ValueError("'to' must be after 'from'")
-        if self.end.astimezone(dt.UTC) - self.start.astimezone(dt.UTC) > dt.timedelta(days=92):
-            raise ValueError("at most 92 days at a time")
-        return self
+WindowQuery = Window
 
 
 class WaitQuery(WindowQuery):

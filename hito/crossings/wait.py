@@ -21,10 +21,11 @@ from sqlalchemy.orm import Session
 
 from hito import audit
 from hito.auth.scope import Scope
-from hito.crossings.counts import check_range, crossing_point, hourly_totals
+from hito.crossings.counts import check_range, hourly_totals
 from hito.crossings.models import Category, CrossingHour, Direction
 from hito.crossings.queueing import erlang_c, mean_wait, servers_needed, wait_exceeds
 from hito.crossings.schemas import HourWait, WaitReport
+from hito.places import visible_crossing
 
 SERVICE_TIMES = Path(__file__).with_name("data") / "service_times.yaml"
 
@@ -84,7 +85,7 @@ def wait_report(
 ) -> WaitReport:
     """Estimated wait and booths needed per hour and direction at one crossing point."""
     check_range(start, end)
-    cp = crossing_point(session, crossing_id)
+    cp = visible_crossing(session, crossing_id=crossing_id)
     times = service_times()
     target = target_minutes or times.target_wait_minutes
     arrivals: dict[tuple[dt.datetime, Direction], dict[Category, int]] = defaultdict(dict)

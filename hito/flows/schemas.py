@@ -8,7 +8,7 @@ from typing import Annotated, Literal, Self
 from pydantic import AfterValidator, BaseModel, Field, model_validator
 
 from hito.countries import iso_alpha2
-from hito.fields import INPUT, Count, Timestamp
+from hito.fields import INPUT, Count, Timestamp, Window
 from hito.flows.models import CountKind, PointKind, Question
 from hito.humanitarian.models import Need
 from hito.places.schemas import Location
@@ -120,19 +120,7 @@ class FlowCountStored(BaseModel):
     total: int
 
 
-class SummaryQuery(BaseModel):
-    model_config = INPUT
-
-    start: Timestamp = Field(alias="from")
-    end: Timestamp = Field(alias="to")
-
-    @model_validator(mode="after")
-    def _window(self) -> Self:
-        if self.end <= self.start:
-            raise ValueError("'to' must be after 'from'")
-        if self.end.astimezone(dt.UTC) - self.start.astimezone(dt.UTC) > dt.timedelta(days=92):
-            raise ValueError("at most 92 days at a time")
-        return self
+SummaryQuery = Window
 
 
 class PointSummary(BaseModel):

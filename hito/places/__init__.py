@@ -29,6 +29,7 @@ from hito.places.service import (
     seed_places,
     status_history,
     update_crossing_point,
+    visible_crossing,
 )
 
 __all__ = [
@@ -58,4 +59,5 @@ __all__ = [
     "town",
     "towns",
     "update_crossing_point",
+    "visible_crossing",
 ]

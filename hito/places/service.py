@@ -216,7 +216,8 @@ def list_crossing_points(session: Session, *, scope: Scope) -> list[CrossingPoin
     return [_crossing_public(cp) for cp in session.scalars(query)]
 
 
-def _visible_crossing(session: Session, scope: Scope, crossing_id: int) -> CrossingPoint:
+def visible_crossing(session: Session, *, crossing_id: int) -> CrossingPoint:
+    """A crossing point the session's user may see (the session scopes it), or NotFound."""
     cp = session.scalar(select(CrossingPoint).where(CrossingPoint.id == crossing_id))
     if cp is None:
         raise NotFound(f"crossing point {crossing_id} not found")
@@ -224,7 +225,7 @@ def _visible_crossing(session: Session, scope: Scope, crossing_id: int) -> Cross
 
 
 def get_crossing_point(session: Session, *, scope: Scope, crossing_id: int) -> CrossingPointPublic:
-    return _crossing_public(_visible_crossing(session, scope, crossing_id))
+    return _crossing_public(visible_crossing(session, crossing_id=crossing_id))
 
 
 def create_crossing_point(
@@ -260,7 +261,7 @@ def update_crossing_point(
     session: Session, *, scope: Scope, crossing_id: int, data: CrossingPointUpdate
 ) -> CrossingPointPublic:
     scope.require("supervise")
-    cp = _visible_crossing(session, scope, crossing_id)
+    cp = visible_crossing(session, crossing_id=crossing_id)
     if cp.origin_node != scope.node:
         raise Forbidden(
             f"crossing point {cp.code} is {cp.origin_node}'s side: only {cp.origin_node} "
@@ -308,7 +309,7 @@ def status_history(
     session: Session, *, scope: Scope, crossing_id: int
 ) -> list[CrossingStatusChangePublic]:
     """A crossing point's changes of status and hours, newest first (what the user may see)."""
-    cp = _visible_crossing(session, scope, crossing_id)
+    cp = visible_crossing(session, crossing_id=crossing_id)
     changes = session.scalars(
         select(CrossingStatusChange)
         .where(CrossingStatusChange.crossing_point_id == cp.id)
