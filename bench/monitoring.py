@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime as dt
-import random
 import subprocess
 import sys
 import tempfile
@@ -33,6 +32,7 @@ from pathlib import Path
 from typing import Any, cast
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import numpy as np  # noqa: E402
 from _common import machine, percentile  # noqa: E402
 from sqlalchemy import Table, text  # noqa: E402
 from sqlalchemy.orm import Session, sessionmaker  # noqa: E402
@@ -43,7 +43,7 @@ from hito.auth.scope import Scope, unrestricted  # noqa: E402
 from hito.auth.scoping import bind, unscoped  # noqa: E402
 from hito.bootstrap import prepare_database  # noqa: E402
 from hito.crossings.models import CrossingCount, CrossingHour  # noqa: E402
-from hito.db import bulk_insert, make_engine, make_sessionmaker  # noqa: E402
+from hito.db import bulk_insert_columns, make_engine, make_sessionmaker  # noqa: E402
 from hito.events.models import Event  # noqa: E402
 from hito.monitoring.briefing import build_briefing, render_pdf  # noqa: E402
 from hito.monitoring.definitions import catalogue  # noqa: E402
@@ -76,42 +76,53 @@ def _progress(label: str, done: int, total: int, started: float) -> None:
     print(f"\r  {label}: {done:,}/{total:,} ({rate:,.0f}/s)", end="", flush=True)
 
 
+def _times(first: dt.datetime, offsets: np.ndarray, unit: str) -> list[dt.datetime]:
+    """Aware UTC datetimes ``first`` + each offset (seconds or hours), built by numpy."""
+    base = np.datetime64(first.replace(tzinfo=None), "us")
+    naive = (base + offsets.astype(f"timedelta64[{unit}]")).astype("datetime64[us]").tolist()
+    return [at.replace(tzinfo=dt.UTC) for at in naive]
+
+
 def fill_events(sessions: sessionmaker[Session], count: int) -> None:
-    rng = random.Random(20251124)
+    """Events column by column (numpy draws, one COPY or executemany per chunk)."""
+    rng = np.random.default_rng(20251124)
     table = cast(Table, Event.__table__)
-    kinds, weights = list(TYPES), list(TYPES.values())
+    kinds = np.array(list(TYPES), dtype=object)
+    weights = np.array(list(TYPES.values()), dtype=float)
     started, done, seconds = time.perf_counter(), 0, int(SPAN.total_seconds())
     first = CUT_OFF - SPAN + dt.timedelta(days=7)  # the last week holds events too
     while done < count:
         size = min(CHUNK, count - done)
-        rows = []
-        for n in range(done, done + size):
-            received = n % 10 == 0
-            at = first + dt.timedelta(seconds=rng.randrange(seconds))
-            rows.append({
-                "id": n + 1, "type": rng.choices(kinds, weights)[0], "occurred_at": at,
-                "lat": -18.3 + rng.uniform(-0.2, 0.2), "lon": -70.2 + rng.uniform(-0.3, 0.3),
-                "sector_id": None, "headcount": rng.randint(1, 30), "adults": None,
-                "minors": None, "reported_headcount": None, "reported_adults": None,
-                "reported_minors": None, "reporting_agency_id": 1, "reported_by_id": None,
-                "description": "", "status": "open" if n % 50 == 0 else "closed",
-                "uid": new_uid(), "origin_node": "PE" if received else "CL",
-                "sharing_level": "binational" if received or n % 3 else "national",
-                "audience": "all" if received else None, "version": 1,
-                "created_at": at, "updated_at": at,
-            })  # fmt: skip
+        n = np.arange(done, done + size)
+        received = n % 10 == 0
+        at = _times(first, rng.integers(0, seconds, size), "s")
+        columns: dict[str, Any] = {
+            "id": (n + 1).tolist(),
+            "type": rng.choice(kinds, size, p=weights / weights.sum()).tolist(),
+            "occurred_at": at,
+            "lat": (-18.3 + rng.uniform(-0.2, 0.2, size)).tolist(),
+            "lon": (-70.2 + rng.uniform(-0.3, 0.3, size)).tolist(),
+            "headcount": rng.integers(1, 31, size).tolist(),
+            "reporting_agency_id": [1] * size,
+            "description": [""] * size,
+            "status": np.where(n % 50 == 0, "open", "closed").tolist(),
+            "uid": [new_uid() for _ in range(size)],
+            "origin_node": np.where(received, "PE", "CL").tolist(),
+            "sharing_level": np.where(received | (n % 3 != 0), "binational", "national").tolist(),
+            "audience": np.where(received, "all", None).tolist(),
+            "version": [1] * size,
+            "created_at": at,
+            "updated_at": at,
+        }
         with sessions() as session:
-            bulk_insert(session, table, rows)
+            bulk_insert_columns(session, table, columns)
             session.commit()
         done += size
         _progress("events", done, count, started)
     print()
 
 
-def fill_counts(sessions: sessionmaker[Session], count: int) -> None:
-    rng = random.Random(20251122)
-    hours_table = cast(Table, CrossingHour.__table__)
-    counts_table = cast(Table, CrossingCount.__table__)
+def _crossing_points(sessions: sessionmaker[Session]) -> list[tuple[int, str]]:
     with sessions() as session, unscoped(session):
         points = []
         for n in range(CROSSINGS):
@@ -125,35 +136,57 @@ def fill_counts(sessions: sessionmaker[Session], count: int) -> None:
         session.flush()
         ids = [(p.id, p.origin_node) for p in points]
         session.commit()
+    return ids
+
+
+def fill_counts(sessions: sessionmaker[Session], count: int) -> None:
+    """Hours of every crossing point and their cells, a block of hours at a time."""
+    rng = np.random.default_rng(20251122)
+    hours_table = cast(Table, CrossingHour.__table__)
+    counts_table = cast(Table, CrossingCount.__table__)
+    points = _crossing_points(sessions)
     cells = [(d, c, n) for d in ("entry", "exit") for c in CATEGORIES for n in NATIONALITIES]
-    hours = -(-count // (len(cells) * CROSSINGS))
+    per_hour = len(cells) * len(points)
+    hours = -(-count // per_hour)
     first = CUT_OFF.replace(minute=0) - dt.timedelta(hours=hours - 24 * 7)
-    started, done, hour_id = time.perf_counter(), 0, 0
-    for h in range(hours):
-        at = first + dt.timedelta(hours=h)
-        hour_rows, count_rows = [], []
-        for point, node in ids:
-            hour_id += 1
-            scoping = {"origin_node": node, "sharing_level": "binational",
-                       "audience": None if node == "CL" else "all"}  # fmt: skip
-            hour_rows.append({"id": hour_id, "crossing_point_id": point, "hour": at,
-                              "booths_entry": 6, "booths_exit": 6, "source": "bench",
-                              "uid": new_uid(), "version": 1, "created_at": at,
-                              "updated_at": at, **scoping})  # fmt: skip
-            for direction, category, nationality in cells:
-                if done + len(count_rows) >= count:
-                    break
-                count_rows.append({"hour_id": hour_id, "crossing_point_id": point, "hour": at,
-                                   "direction": direction, "category": category,
-                                   "nationality": nationality, "count": rng.randint(0, 60),
-                                   **scoping})  # fmt: skip
+    point_ids = np.array([point for point, _ in points])
+    nodes = np.array([node for _, node in points], dtype=object)
+    block = max(1, CHUNK // per_hour)
+    started, done = time.perf_counter(), 0
+    for h0 in range(0, hours, block):
+        span = min(block, hours - h0)
+        # one row per hour and point: ids 1.. in hour-major order
+        hour_index = np.repeat(np.arange(h0, h0 + span), len(points))
+        point_index = np.tile(np.arange(len(points)), span)
+        hour_ids = hour_index * len(points) + point_index + 1
+        at = _times(first, hour_index, "h")
+        node = nodes[point_index]
+        scoping = {"origin_node": node.tolist(), "sharing_level": ["binational"] * len(at),
+                   "audience": np.where(node == "CL", None, "all").tolist()}  # fmt: skip
+        hour_rows = {"id": hour_ids.tolist(), "crossing_point_id": point_ids[point_index].tolist(),
+                     "hour": at, "booths_entry": [6] * len(at), "booths_exit": [6] * len(at),
+                     "source": ["bench"] * len(at), "uid": [new_uid() for _ in at],
+                     "version": [1] * len(at), "created_at": at, "updated_at": at,
+                     **scoping}  # fmt: skip
+        take = min(len(at) * len(cells), count - done)  # the last hour may be cut short
+        row = np.arange(take) // len(cells)  # which hour row each cell belongs to
+        cell = np.arange(take) % len(cells)
+        count_rows = {
+            "hour_id": hour_ids[row].tolist(),
+            "crossing_point_id": point_ids[point_index[row]].tolist(),
+            "hour": [at[i] for i in row.tolist()],
+            "direction": [cells[i][0] for i in cell.tolist()],
+            "category": [cells[i][1] for i in cell.tolist()],
+            "nationality": [cells[i][2] for i in cell.tolist()],
+            "count": rng.integers(0, 61, take).tolist(),
+            **{name: [values[i] for i in row.tolist()] for name, values in scoping.items()},
+        }
         with sessions() as session:
-            bulk_insert(session, hours_table, hour_rows)
-            bulk_insert(session, counts_table, count_rows)
+            bulk_insert_columns(session, hours_table, hour_rows)
+            bulk_insert_columns(session, counts_table, count_rows)
             session.commit()
-        done += len(count_rows)
-        if h % 200 == 0 or done >= count:
-            _progress("hourly counts", done, count, started)
+        done += take
+        _progress("hourly counts", done, count, started)
         if done >= count:
             break
     print()

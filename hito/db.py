@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -156,23 +156,31 @@ def bulk_insert(session: Session, table: Table, rows: list[dict[str, Any]]) -> N
 
     Values go through each column type's own bind processor, as SQLAlchemy would apply them;
     what this skips is SQLAlchemy's per-row parameter assembly, most of a large batch's cost.
-    Work is done column by column, each distinct value processed once.
     """
-    if not rows:
+    if rows:
+        bulk_insert_columns(session, table, {name: [row[name] for row in rows] for name in rows[0]})
+
+
+def bulk_insert_columns(
+    session: Session, table: Table, columns: Mapping[str, Sequence[Any]]
+) -> None:
+    """:func:`bulk_insert` from values given column by column (all of one length), as a
+    generator of many rows holds them. Each distinct value is processed once."""
+    if not columns or not len(next(iter(columns.values()))):
         return
     connection = session.connection()
     dialect = connection.dialect
-    names = list(rows[0])
+    names = list(columns)
     columns_values = []
     for name in names:
-        values = [row[name] for row in rows]
+        values: Sequence[Any] = columns[name]
         process = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
         if process is not None:
             memo: dict[Any, Any] = {None: None}  # repeated values (shared timestamps) once
             values = [memo[v] if v in memo else memo.setdefault(v, process(v)) for v in values]
         columns_values.append(values)
-    values = list(zip(*columns_values, strict=True))
-    columns = ", ".join(dialect.identifier_preparer.quote(n) for n in names)
+    rows = list(zip(*columns_values, strict=True))
+    listed = ", ".join(dialect.identifier_preparer.quote(n) for n in names)
     target = dialect.identifier_preparer.format_table(table)
     if dialect.name == "postgresql":
         # COPY, PostgreSQL's bulk-load path, beats a batched INSERT (bench/ingest.py --postgres).
@@ -180,11 +188,11 @@ def bulk_insert(session: Session, table: Table, rows: list[dict[str, Any]]) -> N
         assert driver is not None  # a checked-out connection always has one
         with (
             driver.cursor() as cursor,
-            cursor.copy(f"COPY {target} ({columns}) FROM STDIN") as copy,
+            cursor.copy(f"COPY {target} ({listed}) FROM STDIN") as copy,
         ):
-            for record in values:
+            for record in rows:
                 copy.write_row(record)
         return
     marker = "?" if dialect.paramstyle == "qmark" else "%s"
-    statement = f"INSERT INTO {target} ({columns}) VALUES ({', '.join([marker] * len(names))})"
-    connection.exec_driver_sql(statement, values)
+    statement = f"INSERT INTO {target} ({listed}) VALUES ({', '.join([marker] * len(names))})"
+    connection.exec_driver_sql(statement, rows)

@@ -30,7 +30,7 @@ from hito.exc import HitoError, InvalidInput
 from hito.exchange.agreements import shared_view
 from hito.humanitarian.models import CaseStatus, HumanitarianCase, Referral
 from hito.monitoring.definitions import Level
-from hito.monitoring.forecasts import forecast
+from hito.monitoring.forecasts import MIN_HISTORY, ShortHistory, forecast
 from hito.monitoring.indicators import indicators
 from hito.monitoring.schemas import IndicatorValue
 from hito.monitoring.words import WORDS
@@ -153,6 +153,10 @@ def build_briefing(
                               ("stranded", words["chart_stranded"])):  # fmt: skip
             try:
                 found = forecast(session, scope=reader, series=series, at=end)
+            except ShortHistory as short:
+                notes.append(f"{title}: " + words["short_history"].format(
+                    days=short.days, needed=MIN_HISTORY))  # fmt: skip
+                continue
             except HitoError as error:
                 notes.append(f"{title}: {error.detail}")
                 continue

@@ -53,6 +53,16 @@ class Backtest(BaseModel):
     coverage: float = Field(description="Share of the true values inside the intervals")
 
 
+class ShortHistory(InvalidInput):
+    """Too few days to forecast; pages and the briefing say so in the reader's language."""
+
+    def __init__(self, series: str, days: int) -> None:
+        super().__init__(
+            f"{series}: {days} days of history; a forecast needs at least {MIN_HISTORY}"
+        )
+        self.days = days
+
+
 class Forecast(BaseModel):
     series: str
     level: int = Field(description="Prediction interval, %")
@@ -73,9 +83,7 @@ def forecast_values(
 
     history = [DayValue(day=d, value=v) for d, v in zip(days, values, strict=True)]
     if len(history) < MIN_HISTORY:
-        raise InvalidInput(
-            f"{series}: {len(history)} days of history; a forecast needs at least {MIN_HISTORY}"
-        )
+        raise ShortHistory(series, len(history))
     frame = pd.DataFrame(
         {"unique_id": series, "ds": pd.to_datetime(list(days)), "y": np.asarray(values, float)}
     )

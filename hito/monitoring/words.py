@@ -35,6 +35,7 @@ WORDS: dict[str, dict[str, str]] = {
             "Su error en las semanas anteriores se muestra en el tablero."
         ),
         "notes": "Notas",
+        "short_history": "sin pronóstico: {days} días de historia; se necesitan al menos {needed}",
         "none": "—",
         "ok": "normal",
         "warning": "aviso",
@@ -80,6 +81,7 @@ WORDS: dict[str, dict[str, str]] = {
             "the past weeks is shown on the dashboard."
         ),
         "notes": "Notes",
+        "short_history": "no forecast: {days} days of history; at least {needed} are needed",
         "none": "—",
         "ok": "normal",
         "warning": "warning",

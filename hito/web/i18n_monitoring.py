@@ -75,6 +75,11 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Not checked: the history is still too short to measure the forecast's error.",
     ),
     "mo_no_forecast": ("Sin pronóstico", "No forecast"),
+    "mo_short_history": (
+        "{days} días de historia; se necesitan al menos {needed} para que el modelo vea la "
+        "semana.",
+        "{days} days of history; at least {needed} are needed for the model to see the week.",
+    ),
     # the crossing
     "mo_crossing": (
         "Paso fronterizo {code}: flujo y espera",

@@ -119,7 +119,7 @@ def test_the_dashboard_shows_the_hand_counted_figures(
     for series in ("irregular_departures", "stranded"):
         panel = text.split(f'<figure class="forecast" data-series="{series}">')[1]
         panel = panel.split("</figure>")[0]
-        assert "at least 21" in panel and "<img" not in panel, series
+        assert "Sin pronóstico" in panel and "al menos 21" in panel and "<img" not in panel, series
     # Chacalluta on Monday 24 (Chile): the 00:00 hour, both ways, no booths reported
     assert "Paso fronterizo CHACALLUTA: flujo y espera" in text
     queue = text.split('<table class="queue">')[1].split("</table>")[0]
@@ -295,7 +295,7 @@ def test_a_forecast_with_its_backtest_beside_it(login: Login, signed_in: SignedI
     assert f"<strong>{backtest['coverage'] * 100:.0f} %</strong>" in panel
     assert f'data-figure="windows">{backtest["windows"]}<' in panel
     stranded = page.split('<figure class="forecast" data-series="stranded">')[1]
-    assert "at least 21" in stranded.split("</figure>")[0]
+    assert "al menos 21" in stranded.split("</figure>")[0]
 
 
 @pytest.mark.parametrize(

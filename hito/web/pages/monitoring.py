@@ -33,7 +33,7 @@ from hito.monitoring.briefing import (
     render_pdf,
 )
 from hito.monitoring.definitions import AlertWhen, catalogue
-from hito.monitoring.forecasts import Forecast, forecast
+from hito.monitoring.forecasts import MIN_HISTORY, Forecast, ShortHistory, forecast
 from hito.monitoring.indicators import alerts, drill_down, indicators
 from hito.monitoring.schemas import IndicatorQuery, IndicatorValue
 from hito.settings import NODE_TIMEZONES
@@ -172,6 +172,8 @@ def _forecast_panels(
         panel: dict[str, Any] = {"series": series, "title": t[title]}
         try:
             found: Forecast = forecast(session, scope=scope, series=series, at=moment)
+        except ShortHistory as short:
+            panel["error"] = t["mo_short_history"].format(days=short.days, needed=MIN_HISTORY)
         except HitoError as problem:
             panel["error"] = problem_message(problem)
         else:
