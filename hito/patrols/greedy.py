@@ -1,26 +1,50 @@
 """A greedy plan: the most valuable posts first, each given the nearest free units. The peer the
-planner is measured against (`bench/patrols.py`); it keeps every hard rule too."""
+planner is measured against (`bench/patrols.py`); it keeps every hard rule too.
+
+Guided by the planner's linear relaxation (`Guide`), the same greedy takes the posts the
+relaxation covers first and gives each the units the relaxation puts there: the plan CP-SAT
+starts from, usually within a fraction of a percent of the optimum."""
 
 from __future__ import annotations
 
 import time
 from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
 
 from hito.patrols.problem import Assignment, Plan, Post, Problem, Unit
 
 
-def greedy(problem: Problem) -> Plan:
+@dataclass(frozen=True)
+class Guide:
+    """A linear relaxation's solution: how much of each post each unit takes (by unit code),
+    how much of each post is covered, and the relaxation's objective."""
+
+    take: Mapping[tuple[str, Post], float]
+    covered: Mapping[Post, float]
+    bound: float | None
+
+
+def greedy(
+    problem: Problem, *, values: Mapping[Post, float] | None = None, guide: Guide | None = None
+) -> Plan:
+    """Posts by worth (`values`, else the problem's), or by the `guide`'s coverage first."""
     started = time.perf_counter()
+    worth = values if values is not None else {p: problem.value(p) for p in problem.posts()}
     busy: dict[str, set[int]] = defaultdict(set)
     assignments: list[Assignment] = []
     done: set[Post] = set()
-    for post in sorted(problem.posts(), key=problem.value, reverse=True):
-        if post in done or problem.value(post) <= 0:
+
+    def rank(post: Post) -> tuple[float, float]:
+        return (guide.covered.get(post, 0.0) if guide else 0.0, worth.get(post, 0.0))
+
+    for post in sorted(problem.posts(), key=rank, reverse=True):
+        if post in done or worth.get(post, 0.0) <= 0:
             continue
         sides = [post]
         if problem.impact(post) in problem.rules.joint and len(problem.countries) > 1:
             sides = [(post[0], country, post[2]) for country in problem.countries]
-        crews = [_crew(problem, side, busy) for side in sides]
+        crews = [_crew(problem, side, busy, guide) for side in sides]
         done.update(sides)
         if any(crew is None for crew in crews):
             continue
@@ -29,12 +53,15 @@ def greedy(problem: Problem) -> Plan:
                 busy[unit.code].add(side[2])
                 assignments.append(Assignment(unit.code, side[0], side[1], side[2]))
     plan = Plan(assignments, 0.0, 0.0, "GREEDY", time.perf_counter() - started)
-    plan.objective = sum(problem.value(p) for p in plan.covered())
+    plan.objective = sum(worth.get(p, 0.0) for p in plan.covered())
     return plan
 
 
-def _crew(problem: Problem, post: Post, busy: dict[str, set[int]]) -> list[Unit] | None:
-    """The nearest free unit, and the nearest of another agency when the level asks for two."""
+def _crew(
+    problem: Problem, post: Post, busy: dict[str, set[int]], guide: Guide | None
+) -> list[Unit] | None:
+    """The nearest free unit, and the nearest of another agency when the level asks for two;
+    with a guide, the units it puts on the post first."""
     shift = problem.shifts[post[2]]
 
     def free(unit: Unit) -> bool:
@@ -43,7 +70,11 @@ def _crew(problem: Problem, post: Post, busy: dict[str, set[int]]) -> list[Unit]
             for k in busy[unit.code]
         )
 
-    options = sorted((u for u in problem.units if free(u)), key=lambda u: u.travel[post[0]])
+    def rank(unit: Unit) -> tuple[float, int]:
+        share = guide.take.get((unit.code, post), 0.0) if guide else 0.0
+        return (-share, unit.travel[post[0]])
+
+    options = sorted((u for u in problem.units if free(u)), key=rank)
     if not options:
         return None
     if problem.impact(post) not in problem.rules.two_agencies:

@@ -9,7 +9,7 @@ import pytest
 
 from hito.patrols.check import objective, violations
 from hito.patrols.greedy import greedy
-from hito.patrols.planner import solve
+from hito.patrols.planner import relaxation, solve
 from hito.patrols.problem import (
     Assignment,
     Impact,
@@ -191,3 +191,21 @@ def test_the_planner_beats_or_matches_greedy_and_both_keep_the_rules() -> None:
     assert violations(case, best) == [] and violations(case, base) == []
     assert objective(case, best) >= objective(case, base) - 1e-6
     assert best.gap <= 0.005
+
+
+def test_the_relaxation_guides_greedy_past_its_nearest_unit_trap() -> None:
+    """Y reaches only S1, X both: plain greedy gives S1 its nearest unit (X) and leaves S2
+    bare; the linear relaxation puts Y on S1 and X on S2, and the guided greedy follows it."""
+    x, y = unit("CL-X", "CARAB", "CL", S1=10, S2=20), unit("CL-Y", "PDI", "CL", S1=30)
+    case = problem([x, y], {"S1": Impact.medium, "S2": Impact.medium},
+                   risk={"S1": 2.0, "S2": 1.8})  # fmt: skip
+    worth = {post: case.value(post) for post in case.posts()}
+    guide = relaxation(case, worth)
+    plain, guided = greedy(case), greedy(case, guide=guide)
+    assert violations(case, plain) == [] and violations(case, guided) == []
+    # three shifts a day, rest between two: each unit works the first and the last
+    assert guide.bound == pytest.approx(objective(case, guided))
+    assert objective(case, plain) == pytest.approx(guide.bound * (3 * 2.0) / (2 * 2.0 + 2 * 1.8))
+    assert {(a.unit, a.sector) for a in guided.assignments} == {("CL-Y", "S1"), ("CL-X", "S2")}
+    # the relaxation is a bound on every plan, the planner's too
+    assert solve(case, seconds=2).objective <= guide.bound + 1e-6
