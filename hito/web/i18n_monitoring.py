@@ -76,8 +76,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "mo_no_forecast": ("Sin pronóstico", "No forecast"),
     "mo_short_history": (
-        "{days} días de historia; se necesitan al menos {needed} para que el modelo vea la "
-        "semana.",
+        "{days} días de historia; se necesitan al menos {needed} para que el modelo vea la semana.",
         "{days} days of history; at least {needed} are needed for the model to see the week.",
     ),
     # the crossing
