@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -21,7 +22,7 @@ from hito.settings import DEMO_SECRET_KEY, Settings
 
 
 def test_migrations_create_exactly_the_models_tables(database_url: str, session: Session) -> None:
-    assert current(database_url) == "0009"
+    assert current(database_url) == "0010"
     tables = set(inspect(session.get_bind()).get_table_names()) - {"alembic_version"}
     assert tables == set(Base.metadata.tables)
 
@@ -149,6 +150,70 @@ def test_node_migration_gives_global_ids_and_keeps_every_row_and_link(fresh_url:
     assert tuple(observation) == ("PE", "binational", 1)
     assert tuple(person) == (7, 5) and documents == 1
     assert detached is None and kept is None
+
+
+def test_patrol_migration_scopes_shifts_and_track_points_like_their_parents(tmp_path: Path) -> None:
+    """0009 → 0010: a plan's shifts and a patrol's track points take their parent's origin,
+    level and audience; a shift planned before levels were kept has none (not counted)."""
+    from sqlalchemy import create_engine, text
+
+    from hito.migrate import upgrade
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    upgrade(url, "0009")
+    engine = create_engine(url)
+    shared = "uid, version, created_at, updated_at, origin_node, sharing_level, audience"
+    with engine.begin() as c:
+        c.execute(
+            text(
+                "INSERT INTO agency (id, code, name, name_en, country, kind) "
+                "VALUES (1, 'PE-PNP', 'PNP', 'PNP', 'PE', 'police')"
+            )
+        )
+        c.execute(
+            text(
+                f"INSERT INTO sector (id, code, name, geometry, {shared}) "
+                "VALUES (1, 'S2', 'Chacalluta', '{}', 's', 1, 0, 0, 'CL', 'binational', NULL)"
+            )
+        )
+        c.execute(
+            text(
+                "INSERT INTO patrol_plan (id, country, starts_at, days, shift_hours, seed, "
+                "status, solver_status, objective, bound, coverage, uncovered, "
+                f"{shared}) VALUES (1, 'PE', 0, 1, 8, 0, 'approved', '', 0, 0, '[]', '[]', "
+                "'p', 1, 0, 0, 'PE', 'binational', 'all')"
+            )
+        )
+        c.execute(
+            text(
+                "INSERT INTO patrol_assignment (id, plan_id, agency_id, kind, sector_id, "
+                "country, starts_at, ends_at) VALUES (1, 1, 1, 'foot', 1, 'PE', 0, 1)"
+            )
+        )
+        c.execute(
+            text(
+                "INSERT INTO patrol (id, agency_id, kind, country, sector_id, started_at, "
+                f"{shared}) VALUES (1, 1, 'foot', 'PE', 1, 0, 'q', 1, 0, 0, 'CL', "
+                "'binational', NULL)"
+            )
+        )
+        c.execute(
+            text(
+                "INSERT INTO patrol_point (id, patrol_id, at, lat, lon, segment) "
+                "VALUES (1, 1, 0, -18.3, -70.3, 0)"
+            )
+        )
+    upgrade(url)
+    with engine.connect() as c:
+        shift = c.execute(
+            text("SELECT origin_node, sharing_level, audience, impact FROM patrol_assignment")
+        ).one()
+        point = c.execute(
+            text("SELECT origin_node, sharing_level, audience FROM patrol_point")
+        ).one()
+    engine.dispose()
+    assert tuple(shift) == ("PE", "binational", "all", None)
+    assert tuple(point) == ("CL", "binational", None)
 
 
 def _stored_time(url: str) -> object:

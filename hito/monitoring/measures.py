@@ -170,11 +170,10 @@ def separation_alerts(session: Session, scope: Scope, at: dt.datetime) -> Measur
 
 @measure("critical_sector_coverage")
 def patrol_shifts(session: Session, scope: Scope, at: dt.datetime) -> Measure:
-    from hito.patrols.report import plan_against_actual
+    from hito.patrols import critical_coverage, critical_shifts  # loads OR-Tools: when measured
 
-    report = plan_against_actual(session, scope=scope, start=at - WEEK, end=at)
-    share = report.patrolled_share
-    return Measure(None if share is None else round(100 * share, 1))
+    share = critical_coverage(session, start=at - WEEK, end=at).share
+    return Measure(None if share is None else round(100 * share, 1), critical_shifts(at - WEEK, at))
 
 
 _ANSWERED = exists().where(InformationAnswer.request_uid == InformationRequest.uid)

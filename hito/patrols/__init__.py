@@ -6,6 +6,7 @@ services read the database for them.
 """
 
 from hito.patrols.changes import propose_change
+from hito.patrols.coverage import Coverage, critical_coverage, critical_shifts
 from hito.patrols.models import PlanStatus, UnitKind
 from hito.patrols.plans import approve_plan, build_problem, get_plan, list_plans, make_plan
 from hito.patrols.problem import Impact, ShiftKind
@@ -26,6 +27,7 @@ from hito.patrols.units import create_units, list_units
 
 __all__ = [
     "ChangePublic",
+    "Coverage",
     "ReplanRequest",
     "propose_change",
     "Impact",
@@ -43,6 +45,8 @@ __all__ = [
     "approve_plan",
     "build_problem",
     "create_units",
+    "critical_coverage",
+    "critical_shifts",
     "get_plan",
     "list_plans",
     "list_units",

@@ -11,7 +11,7 @@ from hito import audit
 from hito.auth.scope import Scope
 from hito.db import utcnow
 from hito.exc import InvalidInput
-from hito.patrols.models import PatrolAssignment, PatrolPlan, PatrolUnit
+from hito.patrols.models import ImpactLevelName, PatrolAssignment, PatrolPlan, PatrolUnit
 from hito.patrols.plans import add_assignments, build_problem, find_plan, stored_plan
 from hito.patrols.problem import Assignment, Problem
 from hito.patrols.replan import replan
@@ -55,10 +55,12 @@ def propose_change(
 
     def public(a: Assignment) -> AssignmentPublic:
         k = problem.shifts[a.shift]
+        level = problem.impact((a.sector, a.country, a.shift)).name
         return AssignmentPublic(unit=a.unit, agency=units[a.unit].agency,
                                 kind=units[a.unit].kind, country=a.country,
                                 sector=a.sector, start=k.start.astimezone(dt.UTC),
-                                end=k.end.astimezone(dt.UTC))  # fmt: skip
+                                end=k.end.astimezone(dt.UTC),
+                                impact=ImpactLevelName(level))  # fmt: skip
 
     return ChangePublic(
         added=[public(a) for a in change.added],

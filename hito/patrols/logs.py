@@ -159,7 +159,9 @@ def add_fixes(
         session.execute(
             insert(PatrolPoint),
             [{"patrol_id": patrol.id, "at": f.at, "lat": f.lat, "lon": f.lon,
-              "segment": f.segment} for f in stored],
+              "segment": f.segment, "origin_node": patrol.origin_node,
+              "sharing_level": patrol.sharing_level, "audience": patrol.audience}
+             for f in stored],
         )  # fmt: skip
     if new and patrol.ended_at is not None:
         patrol.updated_at = now  # an ended patrol's track travels again, whole

@@ -9,7 +9,7 @@ from sqlalchemy import Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hito.db import Base, UTCDateTime
-from hito.records import SharedRecord, str_enum
+from hito.records import Scoped, SharedRecord, str_enum
 
 
 class UnitKind(enum.StrEnum):
@@ -23,6 +23,13 @@ class UnitKind(enum.StrEnum):
 class PlanStatus(enum.StrEnum):
     draft = "draft"
     approved = "approved"
+
+
+class ImpactLevelName(enum.StrEnum):
+    low = "low"
+    medium = "medium"
+    high = "high"
+    critical = "critical"
 
 
 class PatrolUnit(SharedRecord, Base):
@@ -62,11 +69,17 @@ class PatrolPlan(SharedRecord, Base):
     approved_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
 
-class PatrolAssignment(Base):
-    """One unit on one side of a sector for one shift; part of its plan, travels with it."""
+class PatrolAssignment(Scoped, Base):
+    """One unit on one side of a sector for one shift; part of its plan, travels with it and is
+    scoped like it. `impact`: the sector's level in that shift when it was planned (None: planned
+    before levels were kept, migration 0010)."""
 
     __tablename__ = "patrol_assignment"
-    __table_args__ = (Index("ix_patrol_assignment_plan", "plan_id", "starts_at"),)
+    shared_as = "patrol_plan"
+    __table_args__ = (
+        Index("ix_patrol_assignment_plan", "plan_id", "starts_at"),
+        Index("ix_patrol_assignment_starts_at", "starts_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("patrol_plan.id", ondelete="CASCADE"))
@@ -77,13 +90,9 @@ class PatrolAssignment(Base):
     country: Mapped[str] = mapped_column(String(2))
     starts_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     ends_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
-
-
-class ImpactLevelName(enum.StrEnum):
-    low = "low"
-    medium = "medium"
-    high = "high"
-    critical = "critical"
+    impact: Mapped[ImpactLevelName | None] = mapped_column(
+        str_enum(ImpactLevelName, "impact_level")
+    )
 
 
 class ImpactOverride(Base):
@@ -123,11 +132,13 @@ class Patrol(SharedRecord, Base):
     ended_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
 
-class PatrolPoint(Base):
+class PatrolPoint(Scoped, Base):
     """One fix of a patrol's track; `segment` starts again after a gap (a GPX track segment,
-    or a tablet that lost signal), so that no line is drawn across the gap."""
+    or a tablet that lost signal), so that no line is drawn across the gap. Scoped like its
+    patrol."""
 
     __tablename__ = "patrol_point"
+    shared_as = "patrol"
     __table_args__ = (Index("ix_patrol_point_patrol", "patrol_id", "at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -7,7 +7,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from hito import audit
@@ -16,7 +16,13 @@ from hito.auth.scope import Scope
 from hito.db import utcnow
 from hito.exc import Conflict, InvalidInput, NotFound
 from hito.patrols import game
-from hito.patrols.models import PatrolAssignment, PatrolPlan, PatrolUnit, PlanStatus
+from hito.patrols.models import (
+    ImpactLevelName,
+    PatrolAssignment,
+    PatrolPlan,
+    PatrolUnit,
+    PlanStatus,
+)
 from hito.patrols.planner import solve
 from hito.patrols.problem import (
     REASONS,
@@ -120,6 +126,8 @@ def make_plan(session: Session, *, scope: Scope, request: PlanRequest) -> PlanPu
 def add_assignments(
     session: Session, row: PatrolPlan, problem: Problem, assignments: Iterable[Assignment]
 ) -> None:
+    """Store assignments of the plan `row`, each with its sector's level in its shift as
+    `problem` has it, and scoped like the plan."""
     units = {
         code: (unit_id, agency_id, kind)
         for code, unit_id, agency_id, kind in session.execute(
@@ -140,6 +148,10 @@ def add_assignments(
                 country=a.country,
                 starts_at=shift.start,
                 ends_at=shift.end,
+                impact=ImpactLevelName(problem.impact((a.sector, a.country, a.shift)).name),
+                origin_node=row.origin_node,
+                sharing_level=row.sharing_level,
+                audience=row.audience,
             )  # fmt: skip
         )
     session.flush()
@@ -211,6 +223,11 @@ def approve_plan(session: Session, *, scope: Scope, plan_id: int) -> PlanPublic:
     row.sharing_level = SharingLevel.binational
     row.approved_by_id = scope.user_id
     row.approved_at = utcnow()
+    session.execute(  # its shifts are read where the plan is
+        update(PatrolAssignment)
+        .where(PatrolAssignment.plan_id == row.id)
+        .values(sharing_level=row.sharing_level)
+    )
     session.flush()
     audit.record(
         session, scope=scope, action="patrols.plan.approve", object_type="patrol_plan",
@@ -251,6 +268,7 @@ def plan_public(session: Session, row: PatrolPlan) -> PlanPublic:
             sector=sector,
             start=a.starts_at.astimezone(dt.UTC),
             end=a.ends_at.astimezone(dt.UTC),
+            impact=a.impact,
         )  # fmt: skip
         for a, unit, agency, sector in session.execute(_assignments_query(row))
     ]

@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field, model_validator
 from hito.countries import CountryCode
 from hito.events.sharing import WireLocation
 from hito.fields import EARLIEST, INPUT, LATEST, Day, Timestamp
-from hito.patrols.models import PlanStatus, UnitKind
+from hito.patrols.models import ImpactLevelName, PlanStatus, UnitKind
 from hito.records import SharingLevel
 
 
@@ -99,6 +99,11 @@ class AssignmentPublic(BaseModel):
     sector: str
     start: dt.datetime
     end: dt.datetime
+    impact: ImpactLevelName | None = Field(
+        None,
+        description="the sector's impact level in this shift when it was planned; null: "
+        "planned before levels were kept",
+    )
 
 
 class CoveragePublic(BaseModel):

@@ -7,15 +7,16 @@ starts, and again when it ends with its track.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Annotated, Any
+from collections.abc import Iterable, Sequence
+from typing import Annotated, Any, cast
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import delete, insert, select
+from sqlalchemy import Table, delete, insert, select
 
 from hito.exchange.registry import ApplyContext, RecordType, WireField, register
 from hito.exchange.wire import AgencyCode, WireTime, codes, iso
 from hito.patrols.models import (
+    ImpactLevelName,
     Patrol,
     PatrolAssignment,
     PatrolPlan,
@@ -40,6 +41,7 @@ class AssignmentWire(BaseModel):
     kind: UnitKind
     start: WireTime
     end: WireTime
+    impact: ImpactLevelName | None = None  # the sector's level in the shift when planned
 
 
 class PatrolPlanWire(BaseModel):
@@ -62,6 +64,22 @@ def _sector_ids(context: ApplyContext, wanted: set[str]) -> dict[str, int]:
     if missing:
         raise ValueError(f"sector {missing[0]!r} is not one of this node's sectors")
     return {code: sector_id for code, sector_id in found.items() if sector_id is not None}
+
+
+def _scoping(
+    context: ApplyContext, parent: type[PatrolPlan | Patrol], ids: Iterable[int]
+) -> dict[int, dict[str, Any]]:
+    """The scoping columns of the received records `ids`, which their rows carry too."""
+    table = cast(Table, parent.__table__)
+    found = context.session.execute(
+        select(table.c.id, table.c.origin_node, table.c.sharing_level, table.c.audience)
+        .where(table.c.id.in_(list(ids)))
+    )  # fmt: skip
+    return {
+        row.id: {"origin_node": row.origin_node, "sharing_level": row.sharing_level,
+                 "audience": row.audience}
+        for row in found
+    }  # fmt: skip
 
 
 class PatrolPlanRecords(RecordType):
@@ -96,6 +114,7 @@ class PatrolPlanRecords(RecordType):
                     "kind": a.kind,
                     "start": iso(a.starts_at),
                     "end": iso(a.ends_at),
+                    "impact": a.impact,
                 }
             )
         return [
@@ -135,7 +154,8 @@ class PatrolPlanRecords(RecordType):
         }
 
     def after_store(self, context: ApplyContext, uids: set[str]) -> None:
-        """The plan's assignments, replaced as a whole with each version received."""
+        """The plan's assignments, replaced as a whole with each version received, scoped like
+        their plan."""
         ids = context.local_ids(self.name, uids)
         if not ids:
             return
@@ -146,6 +166,7 @@ class PatrolPlanRecords(RecordType):
             context, {a["sector"] for _, r in received for a in r.get("assignments") or []}
         )
         lookup = codes(session)
+        scoping = _scoping(context, PatrolPlan, ids.values())
         rows = [
             {
                 "plan_id": ids[uid],
@@ -156,6 +177,8 @@ class PatrolPlanRecords(RecordType):
                 "country": a["country"],
                 "starts_at": a["start"],
                 "ends_at": a["end"],
+                "impact": a.get("impact"),
+                **scoping[ids[uid]],
             }
             for uid, record in received
             if uid in ids
@@ -240,8 +263,16 @@ class PatrolRecords(RecordType):
         if not ids:
             return
         context.session.execute(delete(PatrolPoint).where(PatrolPoint.patrol_id.in_(ids.values())))
+        scoping = _scoping(context, Patrol, ids.values())
         rows = [
-            {"patrol_id": ids[uid], "at": at, "lat": lat, "lon": lon, "segment": segment}
+            {
+                "patrol_id": ids[uid],
+                "at": at,
+                "lat": lat,
+                "lon": lon,
+                "segment": segment,
+                **scoping[ids[uid]],
+            }
             for uid, record in context.records(self.name, uids)
             if uid in ids
             for at, lat, lon, segment in record.get("track") or []

@@ -112,6 +112,9 @@ def test_a_plan_keeps_every_rule_and_a_supervisor_approves_it(
     assert problem.impact(("S2-CHACALLUTA", "CL", 1)).name == "critical"
     chacalluta = [a for a in plan["assignments"] if a["sector"] == "S2-CHACALLUTA"]
     assert chacalluta, "the critical sector is covered"
+    assert {a["impact"] for a in chacalluta} == {"critical"}  # its level, kept with each shift
+    for a, kept in zip(plan["assignments"], stored.assignments, strict=True):
+        assert a["impact"] == problem.impact((kept.sector, kept.country, kept.shift)).name
     for start in {a["start"] for a in chacalluta}:
         assert len({a["agency"] for a in chacalluta if a["start"] == start}) == 2
     assert all(0 <= c["probability"] <= 1 for c in plan["coverage"])
@@ -212,7 +215,7 @@ def test_units_and_a_plan_from_the_command_line(
     assert {"assignments", "objective", "bound", "coverage", "uncovered"} <= set(plan)
     assert plan["assignments"], "two agencies, one critical sector: it is covered"
     assert set(plan["assignments"][0]) == {
-        "unit", "agency", "kind", "country", "sector", "start", "end"
+        "unit", "agency", "kind", "country", "sector", "start", "end", "impact"
     }  # fmt: skip
     assert {a["unit"] for a in plan["assignments"]} <= {"CL-A", "CL-B"}
     wrong = _hito(node, "plan", "--from", "24/11/2025")

@@ -46,11 +46,12 @@ def test_an_approved_plan_reaches_the_other_side_without_unit_codes(
     whole = peru.get(f"/api/v1/patrols/plans/{received['id']}")
     assert whole.status_code == 200
     body = whole.json()
-    key = ("sector", "agency", "kind", "country", "start", "end")
+    key = ("sector", "agency", "kind", "country", "start", "end", "impact")
     assert sorted(tuple(a[k] for k in key) for a in body["assignments"]) == sorted(
         tuple(a[k] for k in key) for a in plan["assignments"]
     )
     assert {a["unit"] for a in body["assignments"]} == {None}
+    assert {a["impact"] for a in body["assignments"]} <= {"low", "medium", "high", "critical"}
     assert "CL-CAR-" not in whole.text and "CL-PDI-" not in whole.text  # no unit code at all
     assert body["objective"] == 0 and body["coverage"] == []  # the solver's figures stay home
     # the Peruvian army reads where and when Chile patrols (audience: all)

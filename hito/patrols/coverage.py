@@ -1,0 +1,101 @@
+"""Coverage of critical sectors: of the shifts approved plans gave to sectors at high or critical
+impact, how many a patrol went out on.
+
+It reads only the plans, their shifts and the patrols, by the ids and fields the exchange carries
+(sector, side, agency, kind of unit, times), so that each node, and a binational briefing on
+either, gets the same figure from the same shared records: a binational reader sees no unit
+(national) and no sector row (reference data, which no agreement lists), so nothing here joins
+them. A planned shift counts as patrolled
+when a patrol of its side, agency and kind of unit, set out for its sector, was under way at some
+moment of the shift; one patrol serves at most one of the shifts planned at the same time (a
+sector whose level asks for two agencies needs two patrols). Whether the track stayed inside the
+sector is the report's question (`hito.patrols.report`), which needs the units and the sectors'
+outlines.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any, TypeVarTuple
+
+from sqlalchemy import Select, or_, select
+from sqlalchemy.orm import Session
+
+from hito.patrols.models import (
+    ImpactLevelName,
+    Patrol,
+    PatrolAssignment,
+    PatrolPlan,
+    PlanStatus,
+)
+
+CRITICAL = (ImpactLevelName.high, ImpactLevelName.critical)
+LONGEST_SHIFT = dt.timedelta(hours=24)  # a plan's shifts divide the day
+Columns = TypeVarTuple("Columns")
+
+
+@dataclass(frozen=True)
+class Coverage:
+    planned: int  # shifts planned in high or critical sectors, ended in the window
+    patrolled: int
+
+    @property
+    def share(self) -> float | None:
+        return self.patrolled / self.planned if self.planned else None
+
+
+def _critical(query: Select[*Columns], start: dt.datetime, end: dt.datetime) -> Select[*Columns]:
+    """`query` of assignments narrowed to the shifts of approved plans, planned at high or
+    critical impact, that ended in (start, end]: shifts under way at the cut-off are not judged
+    yet (the bound on the start lets the index on it serve)."""
+    return (
+        query.join(PatrolPlan, PatrolPlan.id == PatrolAssignment.plan_id)
+        .where(PatrolPlan.status == PlanStatus.approved)
+        .where(PatrolAssignment.impact.in_(CRITICAL))
+        .where(PatrolAssignment.starts_at > start - LONGEST_SHIFT, PatrolAssignment.starts_at < end)
+        .where(PatrolAssignment.ends_at > start, PatrolAssignment.ends_at <= end)
+    )
+
+
+def critical_shifts(
+    start: dt.datetime, end: dt.datetime
+) -> Select[str, dt.datetime, ImpactLevelName | None]:
+    """The planned shifts `critical_coverage` counts: plan uid, shift start, level."""
+    query = select(PatrolPlan.uid, PatrolAssignment.starts_at, PatrolAssignment.impact)
+    return _critical(query.select_from(PatrolAssignment), start, end)
+
+
+def critical_coverage(session: Session, *, start: dt.datetime, end: dt.datetime) -> Coverage:
+    """Coverage over what the session lets the user see (it scopes plans, their shifts and
+    patrols); patrols started after `end` are not known at `end`."""
+    query = select(PatrolAssignment.sector_id, PatrolAssignment.country,
+                   PatrolAssignment.agency_id, PatrolAssignment.kind,
+                   PatrolAssignment.starts_at, PatrolAssignment.ends_at)  # fmt: skip
+    shifts = session.execute(
+        _critical(query, start, end).order_by(PatrolAssignment.starts_at, PatrolAssignment.id)
+    ).all()
+    if not shifts:
+        return Coverage(0, 0)
+    earliest = min(s.starts_at for s in shifts)
+    patrols = session.execute(
+        select(Patrol.id, Patrol.sector_id, Patrol.country, Patrol.agency_id, Patrol.kind,
+               Patrol.started_at, Patrol.ended_at)
+        .where(Patrol.sector_id.is_not(None), Patrol.started_at < end)
+        .where(or_(Patrol.ended_at.is_(None), Patrol.ended_at > earliest))
+        .order_by(Patrol.started_at, Patrol.id)
+    ).all()  # fmt: skip
+    by_post: dict[tuple[Any, ...], list[Any]] = defaultdict(list)
+    for p in patrols:
+        by_post[p.sector_id, p.country, p.agency_id, p.kind].append(p)
+    used: set[tuple[int, dt.datetime]] = set()  # (patrol, shift start): one shift at a time
+    patrolled = 0
+    for s in shifts:
+        for p in by_post.get((s.sector_id, s.country, s.agency_id, s.kind), ()):
+            ended_before = p.ended_at is not None and p.ended_at <= s.starts_at
+            if p.started_at < s.ends_at and not ended_before and (p.id, s.starts_at) not in used:
+                used.add((p.id, s.starts_at))
+                patrolled += 1
+                break
+    return Coverage(len(shifts), patrolled)
