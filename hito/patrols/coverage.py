@@ -7,7 +7,9 @@ either, gets the same figure from the same shared records: a binational reader s
 (national) and no sector row (reference data, which no agreement lists), so nothing here joins
 them. A planned shift counts as patrolled
 when a patrol of its side, agency and kind of unit, set out for its sector, was under way at some
-moment of the shift; one patrol serves at most one of the shifts planned at the same time (a
+moment of the shift (a patrol never ended, for at most `LEFT_OPEN` after it set out: one
+forgotten on a tablet does not cover the week); one patrol serves at most one of the shifts
+planned at the same time (a
 sector whose level asks for two agencies needs two patrols). Whether the track stayed inside the
 sector is the report's question (`hito.patrols.report`), which needs the units and the sectors'
 outlines.
@@ -33,6 +35,7 @@ from hito.patrols.models import (
 
 CRITICAL = (ImpactLevelName.high, ImpactLevelName.critical)
 LONGEST_SHIFT = dt.timedelta(hours=24)  # a plan's shifts divide the day
+LEFT_OPEN = dt.timedelta(hours=12)  # a patrol never ended counts as under way this long at most
 Columns = TypeVarTuple("Columns")
 
 
@@ -93,8 +96,8 @@ def critical_coverage(session: Session, *, start: dt.datetime, end: dt.datetime)
     patrolled = 0
     for s in shifts:
         for p in by_post.get((s.sector_id, s.country, s.agency_id, s.kind), ()):
-            ended_before = p.ended_at is not None and p.ended_at <= s.starts_at
-            if p.started_at < s.ends_at and not ended_before and (p.id, s.starts_at) not in used:
+            ended = p.ended_at if p.ended_at is not None else p.started_at + LEFT_OPEN
+            if p.started_at < s.ends_at and ended > s.starts_at and (p.id, s.starts_at) not in used:
                 used.add((p.id, s.starts_at))
                 patrolled += 1
                 break

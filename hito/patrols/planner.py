@@ -194,7 +194,8 @@ def relaxation(
     """The rules' linear relaxation, solved by GLOP: each unit's take of each post and each
     post's coverage as fractions, and its objective (a bound on every plan's worth)."""
     solver = pywraplp.Solver.CreateSolver("GLOP")
-    take, covered = _rules(_Linear(solver), problem, posts or problem.posts(), busy or {})
+    everything = problem.posts() if posts is None else posts
+    take, covered = _rules(_Linear(solver), problem, everything, busy or {})
     solver.Maximize(sum(worth.get(post, 0.0) * var for post, var in covered.items()))
     if solver.Solve() != pywraplp.Solver.OPTIMAL:
         return Guide({}, {}, None)
