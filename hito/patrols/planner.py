@@ -76,7 +76,8 @@ def solve(
     if values is None and only is None:  # the best plan of a horizon: start where the
         # relaxation guides (the drawn weekly plans start from nothing, as unpredictable as the
         # game's values make them)
-        guide = relaxation(problem, worth, posts, busy)
+        left = seconds - (time.perf_counter() - started)
+        guide = relaxation(problem, worth, posts, busy, seconds=max(0.1, left / 2))
         _hint(model, problem, greedy(problem, guide=guide), take, covered)
     solver = cp_model.CpSolver()
     # `seconds` is the whole call's budget: building the model and the greedy hint count too.
@@ -190,6 +191,8 @@ def relaxation(
     worth: Mapping[Post, float],
     posts: list[Post] | None = None,
     busy: Mapping[str, Collection[int]] | None = None,
+    *,
+    seconds: float | None = None,
 ) -> Guide:
     """The rules' linear relaxation, solved by GLOP: each unit's take of each post and each
     post's coverage as fractions, and its objective (a bound on every plan's worth)."""
@@ -197,6 +200,8 @@ def relaxation(
     everything = problem.posts() if posts is None else posts
     take, covered = _rules(_Linear(solver), problem, everything, busy or {})
     solver.Maximize(sum(worth.get(post, 0.0) * var for post, var in covered.items()))
+    if seconds is not None:  # out of time: no guide, and the plain greedy plan is the hint
+        solver.SetTimeLimit(round(seconds * 1000))
     if solver.Solve() != pywraplp.Solver.OPTIMAL:
         return Guide({}, {}, None)
     return Guide(
