@@ -112,6 +112,31 @@ def _visitors_by_day(
     return days, [float(totals[d]) for d in days]
 
 
+GRID = 100  # events are drawn per hundredth of a degree (about 1 km): the map's resolution
+
+
+def _events_on_map(
+    session: Session, start: dt.datetime, end: dt.datetime
+) -> list[tuple[float, float, str, int]]:
+    """The period's events as (lat, lon, type, how many) per hundredth of a degree, counted in
+    the database: a week of a busy border is tens of thousands of events, a map a few thousand
+    points."""
+    lat, lon = func.round(Event.lat * GRID), func.round(Event.lon * GRID)
+    rows = session.execute(
+        select(lat, lon, Event.type, func.count())
+        .where(Event.occurred_at >= start, Event.occurred_at < end)
+        .group_by(lat, lon, Event.type)
+    ).all()  # fmt: skip
+    return [(float(y) / GRID, float(x) / GRID, str(kind), int(n)) for y, x, kind, n in rows]
+
+
+def _by_type(events: list[tuple[float, float, str, int]]) -> Counter[str]:
+    found: Counter[str] = Counter()
+    for _, _, kind, n in events:
+        found[kind] += n
+    return found
+
+
 def build_briefing(
     session: Session, *, scope: Scope, start: dt.datetime, end: dt.datetime,
     lang: str = "es", binational: bool = False,
@@ -138,10 +163,7 @@ def build_briefing(
             )
             for v in now
         ]
-        events = session.execute(
-            select(Event.lat, Event.lon, Event.type)
-            .where(Event.occurred_at >= start, Event.occurred_at < end)
-        ).all()  # fmt: skip
+        events = _events_on_map(session, start, end)
         crossing = session.execute(
             select(CrossingPoint.lat, CrossingPoint.lon).where(
                 CrossingPoint.origin_node == scope.node
@@ -166,7 +188,7 @@ def build_briefing(
             rendered["visitors"] = charts.bars_chart(words["chart_visitors"], days, visitors)
         rendered["map"] = charts.map_chart(
             words["chart_map"],
-            [(e.lat, e.lon, str(e.type)) for e in events],
+            events,
             (crossing.lat, crossing.lon) if crossing else None,
             words,
         )
@@ -181,7 +203,7 @@ def build_briefing(
         figures=figures,
         alerts=[v for v in now if v.level in (Level.warning, Level.critical)],
         humanitarian=humanitarian,
-        events_by_type=dict(Counter(str(e.type) for e in events).most_common()),
+        events_by_type=dict(_by_type(events).most_common()),
         charts=rendered,
         notes=notes,
     )

@@ -107,10 +107,11 @@ def queue_chart(
 
 
 def map_chart(
-    title: str, events: Sequence[tuple[float, float, str]], crossing: tuple[float, float] | None,
-    labels: dict[str, str],
+    title: str, events: Sequence[tuple[float, float, str, int]],
+    crossing: tuple[float, float] | None, labels: dict[str, str],
 ) -> str:  # fmt: skip
-    """The boundary line, the sectors, the crossing and the period's events (lat, lon, type)."""
+    """The boundary line, the sectors, the crossing and the period's events (lat, lon, type,
+    how many there): a point grows with the events it stands for."""
     figure, axes = _figure(6.0, 6.0)
     for spec, polygon in sector_polygons():
         x, y = polygon.exterior.xy
@@ -120,10 +121,12 @@ def map_chart(
     x, y = border_line().xy
     axes.plot(x, y, color=INK, linewidth=1.5, label=labels.get("border", "border"))
     for kind, colour in EVENT_COLOURS.items():
-        points = [(lon, lat) for lat, lon, k in events if k == kind]
+        points = [(lon, lat, n) for lat, lon, k, n in events if k == kind]
         if points:
-            axes.scatter([p[0] for p in points], [p[1] for p in points], s=14, color=colour,
-                         label=f"{labels.get(kind, kind)} ({len(points)})", zorder=3)  # fmt: skip
+            axes.scatter([p[0] for p in points], [p[1] for p in points],
+                         s=[14 * math.sqrt(min(p[2], 25)) for p in points], color=colour,
+                         label=f"{labels.get(kind, kind)} ({sum(p[2] for p in points)})",
+                         zorder=3)  # fmt: skip
     if crossing is not None:
         axes.scatter([crossing[1]], [crossing[0]], marker="s", s=40, color=INK, zorder=4,
                      label=labels.get("crossing", "crossing"))  # fmt: skip

@@ -139,7 +139,7 @@ def _hour_of(session: Session, column: Any) -> Any:
     """Hours since the Unix epoch of a stored time: days are summed in SQL by the hour (a few
     thousand rows), then into the user's local days here, whatever the zone's offset."""
     if session.get_bind().dialect.name == "sqlite":  # stored as microseconds since the epoch
-        return type_coerce(column, BigInteger) / 3_600_000_000
+        return type_coerce(column, BigInteger) // 3_600_000_000  # whole hours: integer division
     return func.floor(func.extract("epoch", column) / 3600)
 
 
@@ -160,15 +160,17 @@ def daily_series(
         ).all()  # fmt: skip
         return _daily([(EPOCH + dt.timedelta(hours=int(h)), n) for h, n in rows], days, zone)
     if series == "stranded":  # as the indicator counts: open groups reported by each day's end
+        people = func.sum(func.coalesce(Event.headcount, 0))
+        still = (Event.type == EventType.stranded_group, Event.status != EventStatus.closed)
+        before = session.scalar(select(people).where(*still, Event.occurred_at < start)) or 0
+        hour = _hour_of(session, Event.occurred_at)
         rows = session.execute(
-            select(Event.occurred_at, func.coalesce(Event.headcount, 0)).where(
-                Event.type == EventType.stranded_group, Event.status != EventStatus.closed,
-                Event.occurred_at < end,
-            )
+            select(hour, people)
+            .where(*still, Event.occurred_at >= start, Event.occurred_at < end)
+            .group_by(hour)
         ).all()  # fmt: skip
-        before = sum(float(n) for at, n in rows if at < start)
-        daily = _daily([(r[0], r[1]) for r in rows], days, zone)
-        return list(itertools.accumulate(daily, initial=before))[1:]
+        daily = _daily([(EPOCH + dt.timedelta(hours=int(h)), n) for h, n in rows], days, zone)
+        return list(itertools.accumulate(daily, initial=float(before)))[1:]
     category = Category(series.removeprefix("crossings_"))
     rows = session.execute(
         select(CrossingCount.hour, func.sum(CrossingCount.count))
