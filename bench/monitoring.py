@@ -13,6 +13,8 @@ the count asks (the last of them around the cut-off, so the weekend figure reads
 
     .venv/bin/python bench/monitoring.py                        # the full size, both backends
     .venv/bin/python bench/monitoring.py --events 1000000 --counts 5000000 --backend sqlite
+    .venv/bin/python bench/monitoring.py --keep var/bench    # keep the data; then, to measure
+    .venv/bin/python bench/monitoring.py --keep var/bench --reuse     # again without filling
 
 No pre-aggregate is needed at this size: every indicator is one indexed range query (events by
 type and time; counts by hour), so late data is counted the moment it is stored.
@@ -34,7 +36,7 @@ from typing import Any, cast
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import numpy as np  # noqa: E402
 from _common import machine, percentile  # noqa: E402
-from sqlalchemy import Table, text  # noqa: E402
+from sqlalchemy import Table, func, select, text  # noqa: E402
 from sqlalchemy.orm import Session, sessionmaker  # noqa: E402
 
 from hito.agencies.models import AgencyKind  # noqa: E402
@@ -230,11 +232,16 @@ def run(url: str, args: argparse.Namespace) -> None:
                         demo=False)  # fmt: skip
     prepare_database(settings)
     sessions = make_sessionmaker(make_engine(url))
-    fill_events(sessions, args.events)
-    fill_counts(sessions, args.counts)
-    with sessions() as session:
-        session.execute(text("ANALYZE"))  # fresh statistics, as a maintained database has
-        session.commit()
+    with sessions() as session, unscoped(session):
+        held = session.scalar(select(func.count()).select_from(Event)) or 0
+    if args.reuse and held == args.events:
+        print(f"  reusing the {held:,} events and their counts already stored")
+    else:
+        fill_events(sessions, args.events)
+        fill_counts(sessions, args.counts)
+        with sessions() as session:
+            session.execute(text("ANALYZE"))  # fresh statistics, as a maintained database has
+            session.commit()
     user = scope()
     worst = 0.0
     sat = CUT_OFF - dt.timedelta(days=2)
@@ -279,15 +286,24 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--pg", default="postgresql+psycopg://postgres@127.0.0.1:5432/",
                         help="PostgreSQL server (a database bench_monitoring is made)")  # fmt: skip
+    parser.add_argument("--keep", type=Path, help="keep SQLite's database in this folder")
+    parser.add_argument("--reuse", action="store_true",
+                        help="measure the data a previous run kept (--keep; PostgreSQL's "
+                        "bench_monitoring) instead of generating it again")  # fmt: skip
     args = parser.parse_args()
     print(f"machine: {machine()}")
     print(f"{args.events:,} events, {args.counts:,} hourly counts, {args.repeat} runs each")
     if args.backend in ("sqlite", "both"):
-        with tempfile.TemporaryDirectory() as folder:
-            run(f"sqlite:///{folder}/bench.db", args)
+        if args.keep:
+            args.keep.mkdir(parents=True, exist_ok=True)
+            run(f"sqlite:///{args.keep.resolve()}/bench.db", args)
+        else:
+            with tempfile.TemporaryDirectory() as folder:
+                run(f"sqlite:///{folder}/bench.db", args)
     if args.backend in ("postgresql", "both"):
         name = "bench_monitoring"
-        for sql in (f"DROP DATABASE IF EXISTS {name}", f"CREATE DATABASE {name}"):
+        made = () if args.reuse else (f"DROP DATABASE IF EXISTS {name}", f"CREATE DATABASE {name}")
+        for sql in made:
             subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "test", "-c", sql],
                            check=True, capture_output=True)  # fmt: skip
         run(args.pg + name, args)
