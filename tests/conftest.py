@@ -24,6 +24,7 @@ from pathlib import Path
 import httpx
 import psycopg
 import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -40,6 +41,7 @@ from hito.models import Base, ExchangeLink, Peer, SharingAgreement
 from hito.places.models import CrossingPoint
 from hito.places.service import CROSSINGS
 from hito.settings import Settings
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, TABLET
 from tests.nodes import PASSWORD, USERS, LiveServer, TestNode, free_port, join, node_of, start_node
 from tests.nodes import sync as sync_nodes
 
@@ -268,3 +270,38 @@ def login(nodes: dict[str, TestNode]) -> Iterator[Callable[[str], httpx.Client]]
 def client(server: LiveServer) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=server.url, timeout=60) as c:
         yield c
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium, one per test module."""
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    """A fresh tab with a tablet's screen and no cookies."""
+    context = browser.new_context(viewport=TABLET)
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+@pytest.fixture
+def signed_in(nodes: dict[str, TestNode]) -> Iterator[Callable[[str], httpx.Client]]:
+    """signed_in("cl.pdi") → a client holding that user's session cookie, as a browser would."""
+    opened: list[httpx.Client] = []
+
+    def _signed_in(username: str) -> httpx.Client:
+        client = httpx.Client(base_url=nodes[username[:2].upper()].url, timeout=120)
+        reply = client.post("/login", data={"username": username, "password": PASSWORD})
+        assert reply.status_code == 303, reply.text
+        opened.append(client)
+        return client
+
+    yield _signed_in
+    for client in opened:
+        client.close()

@@ -9,7 +9,7 @@ import datetime as dt
 import html
 import io
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -23,7 +23,7 @@ from hito.web import i18n_humanitarian, i18n_identity, i18n_patrols
 from hito.web.i18n_monitoring import STRINGS
 from tests.factories import event_payload
 from tests.monitoring.test_indicators import _world
-from tests.nodes import PASSWORD, TestNode
+from tests.nodes import TestNode
 
 Login = Callable[[str], httpx.Client]
 
@@ -38,24 +38,6 @@ SignedIn = Callable[[str], httpx.Client]
 TEMPLATES = Path(__file__).resolve().parents[2] / "hito" / "web" / "templates" / "monitoring"
 CUTOFF = {"at": "2025-11-24"}  # the end of Monday 24 November in the user's zone
 PERIOD = {"from": "2025-11-18", "to": "2025-11-24"}
-
-
-@pytest.fixture
-def signed_in(nodes: dict[str, TestNode]) -> Iterator[SignedIn]:
-    """signed_in("cl.pdi") → a client holding that user's session cookie, as a browser would
-    (as tests/patrols/conftest.py signs in)."""
-    opened: list[httpx.Client] = []
-
-    def _signed_in(username: str) -> httpx.Client:
-        client = httpx.Client(base_url=nodes[username[:2].upper()].url, timeout=120)
-        reply = client.post("/login", data={"username": username, "password": PASSWORD})
-        assert reply.status_code == 303, reply.text
-        opened.append(client)
-        return client
-
-    yield _signed_in
-    for client in opened:
-        client.close()
 
 
 def _row(page: str, indicator: str) -> str:

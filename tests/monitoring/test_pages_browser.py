@@ -5,54 +5,21 @@ PDF."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
+from tests.browser import screenshot, sign_in
 from tests.monitoring.test_indicators import _world
-from tests.nodes import PASSWORD, TestNode
-from tests.web.test_browser import CHROMIUM_ARGS
+from tests.nodes import TestNode
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.parametrize("backend", ["sqlite"], indirect=True),  # the pages, not the storage
 ]
-ROOT = Path(__file__).resolve().parents[2]
 Login = Callable[[str], httpx.Client]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1024, "height": 768})  # a tablet
-    tab = context.new_page()
-    yield tab
-    context.close()
-
-
-def _sign_in(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/login?lang=es")
-    page.get_by_label("Usuario").fill(username)
-    page.get_by_label("Contraseña").fill(PASSWORD)
-    page.get_by_role("button", name="Ingresar").click()
-    expect(page.get_by_role("heading", name="Eventos")).to_be_visible()
-
-
-def _screenshot(page: Page, name: str) -> None:
-    if (ROOT / "var").is_dir():
-        page.screenshot(path=str(ROOT / "var" / name), full_page=True)
 
 
 def test_a_supervisor_reads_the_alerts_the_records_and_the_briefing(
@@ -62,7 +29,7 @@ def test_a_supervisor_reads_the_alerts_the_records_and_the_briefing(
     made = _world(login("cl.pdi"), sync)
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    _sign_in(page, base, "cl.pdi")
+    sign_in(page, base, "cl.pdi")
 
     # the dashboard, at the end of Monday 24 November
     page.get_by_role("link", name="Monitoreo").click()
@@ -83,7 +50,7 @@ def test_a_supervisor_reads_the_alerts_the_records_and_the_briefing(
     expect(row.locator("details p").first).to_contain_text("Suma de las personas")
     expect(page.locator("figure.forecast .no-forecast")).to_have_count(2)  # too short a history
     expect(page.locator("img.chart.queue")).to_have_count(2)
-    _screenshot(page, "monitoring-dashboard.png")
+    screenshot(page, "monitoring-dashboard.png")
 
     # the records behind the figure
     row.get_by_role("link", name="Personas varadas ahora").click()
@@ -111,7 +78,7 @@ def test_a_supervisor_reads_the_alerts_the_records_and_the_briefing(
         briefing.get_by_role("heading", name="Informe para el Comité Binacional de Migraciones")
     ).to_be_visible()
     expect(briefing.get_by_role("heading", name="Alertas abiertas")).to_be_visible()
-    _screenshot(page, "monitoring-briefing.png")
+    screenshot(page, "monitoring-briefing.png")
     href = page.get_by_role("link", name="Descargar PDF").get_attribute("href")
     assert href and re.fullmatch(
         r"/monitoring/briefing\.pdf\?from=2025-11-18&to=2025-11-24\S*", href

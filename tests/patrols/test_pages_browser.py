@@ -4,56 +4,23 @@ risk map drawn by Leaflet, and a patrol's track and the plan-against-actual repo
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
-from tests.nodes import PASSWORD, TestNode
+from tests.browser import screenshot, sign_in
+from tests.nodes import TestNode
 from tests.patrols.test_log_pages import chilean_patrol
 from tests.patrols.test_pages import _plan, _units
 from tests.patrols.test_plans import _stranded_group
-from tests.web.test_browser import CHROMIUM_ARGS
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.parametrize("backend", ["sqlite"], indirect=True),  # the pages, not the storage
 ]
-ROOT = Path(__file__).resolve().parents[2]
 Login = Callable[[str], httpx.Client]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1024, "height": 768})  # a tablet
-    tab = context.new_page()
-    yield tab
-    context.close()
-
-
-def _sign_in(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/login?lang=es")
-    page.get_by_label("Usuario").fill(username)
-    page.get_by_label("Contraseña").fill(PASSWORD)
-    page.get_by_role("button", name="Ingresar").click()
-    expect(page.get_by_role("heading", name="Eventos")).to_be_visible()
-
-
-def _screenshot(page: Page, name: str) -> None:
-    if (ROOT / "var").is_dir():
-        page.screenshot(path=str(ROOT / "var" / name), full_page=True)
 
 
 def test_a_supervisor_approves_the_draft_an_officer_cannot(
@@ -67,7 +34,7 @@ def test_a_supervisor_approves_the_draft_an_officer_cannot(
     page.on("pageerror", lambda error: errors.append(str(error)))
 
     # A field officer sees the board, no button; a POST made by hand is refused.
-    _sign_in(page, base, "cl.operator")
+    sign_in(page, base, "cl.operator")
     page.get_by_role("link", name="Patrullas").click()
     expect(page.get_by_role("heading", name="Planes de patrullaje")).to_be_visible()
     page.locator(f"tr[data-plan='{plan['id']}']").get_by_role("link", name="Abrir").click()
@@ -81,12 +48,12 @@ def test_a_supervisor_approves_the_draft_an_officer_cannot(
 
     # The supervisor approves it from the board.
     page.context.clear_cookies()
-    _sign_in(page, base, "cl.pdi")
+    sign_in(page, base, "cl.pdi")
     page.goto(f"{base}/patrols/plans/{plan['id']}")
     chacalluta = page.locator("table.board span.post[data-sector='S2-CHACALLUTA']")
     expect(chacalluta.first).to_be_visible()
     expect(page.locator("table.heat td[data-p]")).to_have_count(len(plan["coverage"]))
-    _screenshot(page, "patrols-board.png")
+    screenshot(page, "patrols-board.png")
     page.get_by_role("button", name="Aprobar plan").click()
     expect(page.get_by_role("status")).to_have_text("Plan aprobado y compartido con el otro lado.")
     expect(page.locator("h1 .state")).to_have_text("aprobado")
@@ -106,7 +73,7 @@ def test_the_risk_map_draws_the_six_sectors_by_level_and_the_hotspots(
     _stranded_group(login("cl.operator"))
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    _sign_in(page, base, "cl.pdi")
+    sign_in(page, base, "cl.pdi")
     page.goto(f"{base}/patrols/risk?at=2025-11-25T12:00")
     expect(page.get_by_role("heading", name="Mapa de riesgo por sector")).to_be_visible()
     sectors = page.locator("#risk-map path.sector")
@@ -124,7 +91,7 @@ def test_the_risk_map_draws_the_six_sectors_by_level_and_the_hotspots(
     expect(legend.locator("li[data-level=critical] .count")).to_have_text("1")
     expect(legend.locator("li[data-level=low] .count")).not_to_have_text("0")
     assert page.evaluate("window.hitoRiskMap.sectors.getLayers().length") == 6
-    _screenshot(page, "patrols-risk.png")
+    screenshot(page, "patrols-risk.png")
 
     page.get_by_role("button", name="Noche").click()
     expect(page.get_by_role("button", name="Noche")).to_have_attribute("aria-pressed", "true")
@@ -149,11 +116,11 @@ def test_a_patrols_track_drawn_segment_by_segment_and_the_report(
     _, patrol = chilean_patrol(login)
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    _sign_in(page, base, "cl.pdi")
+    sign_in(page, base, "cl.pdi")
     page.goto(f"{base}/patrols/logs?from=2025-11-25&to=2025-11-25")
     row = page.locator(f"tr[data-patrol='{patrol['id']}']")
     expect(row.locator("td").first).to_have_text("Chile")
-    _screenshot(page, "patrols-logs.png")
+    screenshot(page, "patrols-logs.png")
     row.get_by_role("link", name="Abrir").click()
     expect(page.get_by_role("heading", name=f"Patrullaje nº {patrol['id']}")).to_be_visible()
     # one line per segment: none drawn across the GPS's gap
@@ -165,7 +132,7 @@ def test_a_patrols_track_drawn_segment_by_segment_and_the_report(
     expect(page.locator("#track-map path.sector")).to_have_count(6)
     finding = page.locator("#track-map path.finding")
     expect(finding).to_have_count(1)
-    _screenshot(page, "patrols-track.png")
+    screenshot(page, "patrols-track.png")
     finding.dispatch_event("click")
     expect(page.locator(".leaflet-popup-content")).to_contain_text(
         f"Avistamiento #{patrol['findings'][0]}"
@@ -180,7 +147,7 @@ def test_a_patrols_track_drawn_segment_by_segment_and_the_report(
     share = page.locator("dd[data-figure=patrolled_share]")
     expect(share).to_have_text(f"{report['patrolled_share'] * 100:.0f} %")
     expect(page.locator("tr[data-patrolled=yes]")).to_have_count(1)
-    _screenshot(page, "patrols-report.png")
+    screenshot(page, "patrols-report.png")
     page.locator("tr[data-patrolled=yes]").get_by_role("link", name="Ver recorrido").click()
     expect(page).to_have_url(f"{base}/patrols/logs/{patrol['id']}")
     assert errors == []
