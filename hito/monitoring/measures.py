@@ -172,7 +172,7 @@ def separation_alerts(session: Session, scope: Scope, at: dt.datetime) -> Measur
 def patrol_shifts(session: Session, scope: Scope, at: dt.datetime) -> Measure:
     from hito.patrols import critical_coverage, critical_shifts  # loads OR-Tools: when measured
 
-    share = critical_coverage(session, start=at - WEEK, end=at).share
+    share = critical_coverage(session, scope=scope, start=at - WEEK, end=at).share
     return Measure(None if share is None else round(100 * share, 1), critical_shifts(at - WEEK, at))
 
 

@@ -25,6 +25,8 @@ from typing import Any, TypeVarTuple
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
+from hito.auth.scope import Scope
+from hito.exchange.agreements import active_agreement
 from hito.patrols.models import (
     ImpactLevelName,
     Patrol,
@@ -32,6 +34,8 @@ from hito.patrols.models import (
     PatrolPlan,
     PlanStatus,
 )
+from hito.records import SharingLevel
+from hito.settings import NODE_TIMEZONES
 
 CRITICAL = (ImpactLevelName.high, ImpactLevelName.critical)
 LONGEST_SHIFT = dt.timedelta(hours=24)  # a plan's shifts divide the day
@@ -70,14 +74,37 @@ def critical_shifts(
     return _critical(query.select_from(PatrolAssignment), start, end)
 
 
-def critical_coverage(session: Session, *, start: dt.datetime, end: dt.datetime) -> Coverage:
+def patrols_readable(session: Session, scope: Scope, node: str) -> bool:
+    """May `scope` read the patrols `node` records? Plans and patrols are shared under separate
+    rules: where a side's plans reach a reader and its patrols do not, every shift of that side
+    would read as not patrolled. Own patrols are recorded at the binational level."""
+    if scope.everything:
+        return True
+    if scope.shared_only:  # the binational view: what the agreement gives every agency
+        return Patrol.__tablename__ in dict(scope.shared_levels)
+    if node == scope.node:
+        return SharingLevel.binational in scope.own_levels
+    agreement = active_agreement(session)
+    rules = agreement.document.record_types.get("patrol", []) if agreement else []
+    return any(rule.audience in scope.audiences for rule in rules)
+
+
+def critical_coverage(
+    session: Session, *, scope: Scope, start: dt.datetime, end: dt.datetime
+) -> Coverage:
     """Coverage over what the session lets the user see (it scopes plans, their shifts and
-    patrols); patrols started after `end` are not known at `end`."""
+    patrols), of the sides whose patrols `scope` may read; patrols started after `end` are not
+    known at `end`."""
     query = select(PatrolAssignment.sector_id, PatrolAssignment.country,
                    PatrolAssignment.agency_id, PatrolAssignment.kind,
                    PatrolAssignment.starts_at, PatrolAssignment.ends_at)  # fmt: skip
+    sides = [
+        node for node in (scope.node, *NODE_TIMEZONES) if patrols_readable(session, scope, node)
+    ]
     shifts = session.execute(
-        _critical(query, start, end).order_by(PatrolAssignment.starts_at, PatrolAssignment.id)
+        _critical(query, start, end)
+        .where(PatrolPlan.origin_node.in_(set(sides)))
+        .order_by(PatrolAssignment.starts_at, PatrolAssignment.id)
     ).all()
     if not shifts:
         return Coverage(0, 0)

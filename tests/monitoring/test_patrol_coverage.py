@@ -4,6 +4,7 @@ for its sector; and a binational briefing gets the figure on both nodes from wha
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from zoneinfo import ZoneInfo
@@ -135,3 +136,25 @@ def test_a_binational_briefing_shows_the_coverage_on_both_nodes(
                                        only=["critical_sector_coverage"])  # fmt: skip
             session.rollback()
         assert figure.value == EXPECTED, node.code
+
+
+def test_a_side_whose_patrols_the_reader_may_not_read_is_not_judged(
+    login: Login, sync: Callable[[], int], nodes: dict[str, TestNode]
+) -> None:
+    """Plans and patrols are shared under separate rules: a reader given Chile's plans but not
+    its patrols gets no figure, not 0% (every shift would read as not patrolled)."""
+    _world(nodes["CL"], login("cl.pdi"))
+    sync()
+    for node in nodes.values():
+        with node.sessions() as session:
+            shared = shared_view(session, unrestricted(node.code))
+            assert "patrol" in dict(shared.shared_levels)
+            reader = dataclasses.replace(
+                shared,
+                shared_levels=tuple(t for t in shared.shared_levels if t[0] != "patrol"),
+            )  # an agreement that sends plans, not patrols
+            with scoped_as(session, reader):
+                (figure,) = indicators(session, scope=reader, at=AT,
+                                       only=["critical_sector_coverage"])  # fmt: skip
+            session.rollback()
+        assert figure.value is None, node.code
