@@ -53,15 +53,17 @@ def indicators(
 
 
 def alerts(
-    session: Session, *, scope: Scope, at: dt.datetime | None = None, lang: str = "es"
-) -> list[IndicatorValue]:
-    """Indicators past a threshold, the critical first: for duty supervisors."""
+    session: Session, *, scope: Scope, at: dt.datetime | None = None, lang: str = "es",
+    measured: list[IndicatorValue] | None = None,
+) -> list[IndicatorValue]:  # fmt: skip
+    """Indicators past a threshold, the critical first: for duty supervisors. From the values
+    already ``measured`` for this user and moment when the caller has them (the dashboard),
+    else measured here."""
     scope.require("supervise")
-    found = [
-        v
-        for v in indicators(session, scope=scope, at=at, lang=lang)
-        if v.level in (Level.warning, Level.critical)
-    ]
+    values = measured if measured is not None else indicators(
+        session, scope=scope, at=at, lang=lang
+    )  # fmt: skip
+    found = [v for v in values if v.level in (Level.warning, Level.critical)]
     return sorted(found, key=lambda v: (v.level is not Level.critical, v.id))
 
 

@@ -17,7 +17,9 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 from pypdf import PdfReader
+from sqlalchemy import func, select
 
+from hito.audit.models import AuditEntry
 from hito.monitoring.definitions import catalogue
 from hito.web import i18n_humanitarian, i18n_identity, i18n_patrols
 from hito.web.i18n_monitoring import STRINGS
@@ -68,13 +70,23 @@ def _pdf_text(data: bytes) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
 
 
+def _audited(node: TestNode, action: str) -> int:
+    with node.sessions() as session:
+        return session.scalar(
+            select(func.count()).select_from(AuditEntry).where(AuditEntry.action == action)
+        ) or 0  # fmt: skip
+
+
 def test_the_dashboard_shows_the_hand_counted_figures(
-    login: Login, signed_in: SignedIn, sync: Callable[[], int]
+    login: Login, signed_in: SignedIn, sync: Callable[[], int], nodes: dict[str, TestNode]
 ) -> None:
     _world(login("cl.pdi"), sync)
     supervisor = signed_in("cl.pdi")
+    measured = _audited(nodes["CL"], "monitoring.indicators")
     page = supervisor.get("/monitoring", params=CUTOFF)
     assert page.status_code == 200, page.text
+    # measured once for the table and the alerts alike: one read, one audit entry
+    assert _audited(nodes["CL"], "monitoring.indicators") == measured + 1
     text = page.text
     assert "Tablero de monitoreo" in text and "2025-11-25 00:00" in text  # the cut-off, local
     assert set(re.findall(r'<tr class="mo-row-\w+" data-indicator="(\w+)"', text)) == set(

@@ -245,7 +245,7 @@ def dashboard_page(
     open_alerts = None
     if scope.may("supervise"):
         try:
-            open_alerts = alerts(session, scope=scope, at=cutoff.moment, lang=chosen)
+            open_alerts = alerts(session, scope=scope, measured=values)
         except Forbidden:  # the service decides; the page only leaves the block out
             open_alerts = None
     as_of = values[0].as_of if values else cutoff.moment or dt.datetime.now(dt.UTC)
