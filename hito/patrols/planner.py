@@ -73,12 +73,10 @@ def solve(
         ]
     model.maximize(sum(terms))
 
-    if values is None and only is None:  # the best plan of a horizon: start where the
-        # relaxation guides (the drawn weekly plans start from nothing, as unpredictable as the
-        # game's values make them)
+    if only is None and not fixed:  # a whole horizon: start where the relaxation guides
         left = seconds - (time.perf_counter() - started)
         guide = relaxation(problem, worth, posts, busy, seconds=max(0.1, left / 2))
-        _hint(model, problem, greedy(problem, guide=guide), take, covered)
+        _hint(model, problem, greedy(problem, values=worth, guide=guide), take, covered)
     solver = cp_model.CpSolver()
     # `seconds` is the whole call's budget: building the model and the greedy hint count too.
     solver.parameters.max_time_in_seconds = max(0.1, seconds - (time.perf_counter() - started))
