@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/screening.py
     .venv/bin/python bench/screening.py --entries 100000 --people 2000
+    .venv/bin/python bench/screening.py --profile realistic --explain 20 --threshold 0.2
 
 The list holds wanted persons and stolen documents drawn from the synthetic population; the
 people screened are, half of them, listed persons (or holders of a listed document) written down
@@ -9,6 +10,8 @@ again by another officer, with the variations of bench/linkage.py, and half peop
 list. Latency is per person, through the same call the API makes (preparation, lookup, scoring),
 after the index is built. Beside it, a plain rapidfuzz baseline over the same list and people
 (`rapidfuzz_baseline`); `--profile realistic` draws both from published name frequencies.
+`--explain N` prints N people on no list who were flagged, and N listed people who were not,
+each with the entry's fields and the weight each field gave.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import resource
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -27,7 +31,7 @@ from _common import machine  # noqa: E402
 
 from hito.identity.screening import DEFAULT_THRESHOLD  # noqa: E402
 
-THRESHOLDS = (0.5, 0.2, 0.1, 0.05, 0.02)
+THRESHOLDS = (0.9, 0.8, 0.5, 0.2, 0.1, 0.05, 0.02)
 CUTOFFS = (95, 90, 85, 80)  # rapidfuzz token-set ratio, 0-100
 
 
@@ -83,6 +87,39 @@ def rapidfuzz_baseline(
     return best_true, best_other, (time.perf_counter() - started) * 1000 / len(subjects)
 
 
+def _explain(subject: dict[str, str], hit: Any, index: Any) -> None:
+    """A person on no list, the entry they were flagged for and each field's weight."""
+    entry = index.entry(int(hit.entry["id"][1:]))  # entries are indexed in the list's order
+    print(
+        f"  {subject['given_names']} / {subject['surnames']} / {subject['birth_date']} / "
+        f"{subject['sex']} {subject['nationality']} → {hit.entry['id']} "
+        f"(p {hit.match_probability:.3f}, weight {hit.weight:.1f}) "
+        f"{entry.get('g_all')} / {entry.get('s_all')} / {entry.get('dob') or entry.get('byear')}"
+    )
+    for part in hit.fields:
+        print(f"      {part.field:<12} {part.weight:>6.2f}  {part.level}")
+
+
+def _explain_missed(subject: dict[str, str], expected: str, index: Any) -> None:
+    """A listed person not flagged at the threshold, and how their own entry scored."""
+    from hito.identity.prepare import prepare_record
+    from hito.identity.screening.scoring import probability, score
+
+    position = int(expected[1:])
+    entry = index.entry(position)
+    prepared = prepare_record(subject)
+    found = position in index.candidates(prepared)
+    weight, fields = score(prepared, entry, index.frequencies)
+    print(
+        f"  missed: {subject['given_names']} / {subject['surnames']} / {subject['birth_date']} / "
+        f"{subject['sex']} {subject['nationality']} {subject['document_number']} → {expected} "
+        f"({'reached' if found else 'not reached'}, p {probability(weight):.3f}) "
+        f"{entry['g_all']} / {entry['s_all']} / {entry['dob'] or entry['byear']} {entry['doc']}"
+    )
+    for part in fields:
+        print(f"      {part.field:<12} {part.weight:>6.2f}  {part.level}")
+
+
 def _rss_gib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024
 
@@ -100,6 +137,13 @@ def main() -> None:
         help="name frequencies of the list and the people screened",
     )
     parser.add_argument("--no-baseline", dest="baseline", action="store_false")
+    parser.add_argument(
+        "--explain",
+        type=int,
+        default=0,
+        metavar="N",
+        help="print N people on no list flagged at --threshold and N listed people not flagged",
+    )
     args = parser.parse_args()
 
     from hito.identity.screening import AlertIndex
@@ -141,13 +185,14 @@ def main() -> None:
     for k, i in enumerate(chosen):
         subject = record(rng, listed[int(i)], Noise(), f"S{k}")
         if int(i) in stolen:
-            # the holder of the stolen document, names as written today, same number
+            # the holder of the stolen document, names as written today, the same document
             subject["document_number"] = rows[int(i)]["document_number"]
+            subject["document_type"] = rows[int(i)]["document_type"]
         subjects.append((subject, f"A{int(i):07d}"))
     strangers = Population(args.seed + 1000, args.profile).people(args.people - half)
     subjects += [(record(rng, p, Noise(), f"O{k}"), None) for k, p in enumerate(strangers)]
 
-    latencies, best_true, best_other, candidates = [], [], [], 0
+    latencies, best_true, best_other, candidates, explained, missed = [], [], [], 0, 0, 0
     lowest = min(THRESHOLDS)
     for subject, expected in subjects:
         started = time.perf_counter()
@@ -156,10 +201,16 @@ def main() -> None:
         candidates += sum(hit.match_probability >= args.threshold for hit in hits)
         if expected is None:
             best_other.append(max((hit.match_probability for hit in hits), default=0.0))
+            if explained < args.explain and best_other[-1] >= args.threshold:
+                explained += 1
+                _explain(subject, hits[0], index)
         else:
             best_true.append(
                 max((h.match_probability for h in hits if h.entry["id"] == expected), default=0)
             )
+            if missed < args.explain and best_true[-1] < args.threshold:
+                missed += 1
+                _explain_missed(subject, expected, index)
     ms = np.array(latencies) * 1000
     print(
         f"screened {len(subjects):,} people ({half:,} listed, {len(subjects) - half:,} not): "

@@ -259,8 +259,12 @@ def screen(
     watchlist: Annotated[Path, typer.Option(help="Alert list (CSV), same columns")],
     out: Annotated[Path, typer.Option("--out", help="Hits found (CSV)")],
     threshold: Annotated[
-        float, typer.Option(callback=_threshold, help="Lowest match probability written")
-    ] = 0.2,
+        float | None,
+        typer.Option(
+            callback=lambda v: None if v is None else _threshold(v),
+            help="Lowest match probability written [default: the screening's, 0.5]",
+        ),
+    ] = None,
     column_map: MapOption = None,
     encoding: EncodingOption = "auto",
 ) -> None:
@@ -268,7 +272,9 @@ def screen(
     reason, agreed and disagreed fields. The list may have `kind` (wanted_person,
     stolen_document, lost_document) and `reference` columns; documents on a stolen or lost list
     are a hit by number."""
-    from hito.identity.screening import AlertIndex
+    from hito.identity.screening import DEFAULT_THRESHOLD, AlertIndex
+
+    threshold = DEFAULT_THRESHOLD if threshold is None else threshold
 
     person_file = _read(people, column_map, None, encoding)
     list_file = _read(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pyarrow as pa
 
 from hito.identity.prepare import prepare_record
@@ -40,6 +41,19 @@ def test_names_are_stored_once_and_entries_read_back_whole() -> None:
     assert given == "yorman jose" and index.entry(1)["g_all"] is given  # one copy
     assert index.entry(2)["byear"] is None and index.entry(2)["kind"] == "wanted_person"
     assert len(index) == 3
+
+
+def test_entries_are_rows_of_codes_and_keys_one_sorted_array() -> None:
+    """Nothing is kept per entry as a Python object: a million entries fit in well under 2 GiB."""
+    index = _index()
+    assert index.rows.dtype == np.int32 and index.rows.shape[0] == 3
+    assert len(index.values) == len(set(index.values))  # each distinct name, list, kind once
+    assert index.values.count("yorman jose") == 1
+    hashes = index.key_hashes
+    assert hashes.dtype == np.int64 and bool((hashes[1:] >= hashes[:-1]).all())
+    assert index.key_positions.dtype == np.uint32 and len(index.key_positions) == len(hashes)
+    assert set(index.key_positions.tolist()) == {0, 1, 2}
+    assert index.entry(0)["doc"] is None and index.entry(0)["id"] == "1"
 
 
 def test_keys_find_swapped_columns_a_wrong_year_digit_and_no_birth_date() -> None:

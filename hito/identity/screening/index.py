@@ -2,25 +2,29 @@
 
 Entries are prepared like linkage records (hito.identity.prepare) and filed under a few keys:
 the document number, and pairs of name keys (in whichever column they were written) with the
-birth year or date. To hold a million entries in well under 2 GiB, an entry is a tuple of
-interned values (a name is stored once however many entries carry it), a key is its 64-bit
-hash (two keys sharing a hash only add a candidate, which is scored like any other) and a key
-held by one entry points at it directly. A screened person is
-scored only against the entries that share a key with them, so a lookup stays in milliseconds
-on a list of a million entries. Documents on a stolen or lost list are a hit by number alone.
+birth year or date. A screened person is scored only against the entries that share a key with
+them, so a lookup stays in milliseconds on a list of a million entries. Documents on a stolen
+or lost list are a hit by number alone.
+
+To hold a million entries in well under 2 GiB, nothing is kept per entry as a Python object:
+an entry is a row of small integers (each name, list and kind a code into one table of the
+distinct values, so "gonzalez" is stored once however many entries carry it; the birth date as
+numbers), its id, reference and document number sit in Arrow string arrays, and the keys are
+one sorted array of 64-bit key hashes beside the positions they lead to (two keys sharing a
+hash only add a candidate, which is scored like any other). What only builds the keys (the
+phonetic codes) is not kept.
 """
 
 from __future__ import annotations
 
-import sys
 import threading
 from array import array
-from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 
 from hito.identity import prepare
@@ -55,6 +59,28 @@ _INPUT = prepare.STANDARD_COLUMNS
 # What an entry carries besides the person: kept as given, returned with each candidate.
 META = ("kind", "list_name", "reference", "origin_node", "sharing_level", "audience")
 
+# An entry's row of codes: values with few distinct ones (names, lists, kinds) as positions in
+# the index's table of values, birth year, month and day as numbers; -1 is missing.
+_CODED: tuple[str, ...] = ("g_all", "s_all", "married", "sex", "nat", "doc_kind", "kind")
+_CODED += ("list_name", "origin_node", "sharing_level", "audience")
+_NUMBERS = ("byear", "bmonth", "bday")
+_ROW = _CODED + _NUMBERS
+_MISSING = -1
+
+
+def _source(table: pa.Table, ids: pa.Array | None = None) -> pa.Table:
+    """The standard columns of `table` as strings (missing ones null); `ids` replaces its ids."""
+    size = table.num_rows
+    columns = {}
+    for name in _INPUT:
+        if name == "id" and ids is not None:
+            columns[name] = ids
+        elif name in table.column_names:
+            columns[name] = table.column(name).cast(pa.string())
+        else:
+            columns[name] = pa.nulls(size, pa.string())
+    return pa.table(columns)
+
 
 class Preparer:
     """Prepares records in DuckDB with the same SQL as linkage; safe to share across threads."""
@@ -64,28 +90,31 @@ class Preparer:
         prepare.install(self._connection)
         self._lock = threading.Lock()
 
-    def prepare(self, table: pa.Table) -> list[dict[str, Any]]:
-        columns = {c: table.column(c) if c in table.column_names else None for c in _INPUT}
-        size = table.num_rows
-        source = pa.table(
-            {
-                name: (
-                    column.cast(pa.string()) if column is not None else pa.nulls(size, pa.string())
-                )
-                for name, column in columns.items()
-            }
-        )
+    def _select(self, source: pa.Table, select: str) -> pa.Table:
         with self._lock:
             cursor = self._connection.cursor()
         try:
             cursor.register("screen_input", source)
-            fields = ", ".join(_FIELDS)
-            rows = cursor.sql(
-                f"select id, {fields} from ({prepare.prepare_select('screen_input')})"
+            return cursor.sql(
+                select.format(prepared=f"({prepare.prepare_select('screen_input')})")
             ).to_arrow_table()
         finally:
             cursor.close()
+
+    def prepare(self, table: pa.Table) -> list[dict[str, Any]]:
+        fields = ", ".join(_FIELDS)
+        rows = self._select(_source(table), f"select id, {fields} from {{prepared}}")
         return list(rows.to_pylist())
+
+    def prepare_columns(self, table: pa.Table) -> dict[str, list[Any]]:
+        """The prepared fields of `table`'s rows, column by column, in the table's order."""
+        rows = pa.array(np.arange(table.num_rows).astype(str))  # DuckDB may reorder rows
+        fields = ", ".join((*_FIELDS, "married"))
+        prepared = self._select(
+            _source(table, rows),
+            f"select {fields} from {{prepared}} order by cast(id as integer)",
+        )
+        return prepared.to_pydict()
 
 
 @dataclass
@@ -133,116 +162,155 @@ def _keys(record: dict[str, Any], *, query: bool) -> Iterator[tuple[Any, ...]]:
             yield (tag, *pair)
 
 
-_STORED = ("id", *_FIELDS, *META)
-_POSITION = {name: i for i, name in enumerate(_STORED)}
-
-
-def _compact(value: Any) -> Any:
-    """Strings interned, lists as tuples of interned strings: one copy of each name."""
-    if isinstance(value, str):
-        return sys.intern(value)
-    if isinstance(value, list):
-        return tuple(sys.intern(v) if isinstance(v, str) else v for v in value)
-    return value
+def _entry_keys(record: dict[str, Any]) -> set[tuple[Any, ...]]:
+    """The keys an entry is filed under: its own, and the undated ones a person screened
+    without a birth year looks up."""
+    keys = set(_keys(record, query=False))
+    for key in list(keys):
+        if key[0] == "names-undated":
+            keys.add(("names-any", *key[1:]))
+    if record["byear"] is not None:
+        keys.update(("names-any", *key[2:]) for key in list(keys) if key[0] == "y-nn")
+    return keys
 
 
 @dataclass
 class AlertIndex:
-    entries: list[tuple[Any, ...]] = field(default_factory=list)  # prepared, plus meta (_STORED)
-    keys: dict[int, Any] = field(default_factory=dict)  # key hash → a position or an array of them
     preparer: Preparer = field(default_factory=Preparer)
     frequencies: Frequencies = field(default_factory=lambda: Frequencies(0, {}, {}, {}))
+    values: list[Any] = field(default_factory=list)  # the distinct coded values, each once
+    rows: np.ndarray = field(default_factory=lambda: np.zeros((0, len(_ROW)), np.int32))
+    ids: pa.Array = field(default_factory=lambda: pa.array([], pa.string()))
+    references: pa.Array = field(default_factory=lambda: pa.array([], pa.string()))
+    documents: pa.Array = field(default_factory=lambda: pa.array([], pa.string()))
+    key_hashes: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # sorted
+    key_positions: np.ndarray = field(default_factory=lambda: np.zeros(0, np.uint32))
 
-    BATCH = 100_000  # entries prepared at once: the build's peak stays a batch's dicts
+    BATCH = 100_000  # entries prepared at once: the build's peak stays a batch's columns
 
     @classmethod
     def build(cls, table: pa.Table, *, preparer: Preparer | None = None) -> AlertIndex:
         """`table`: the standard columns (id as the entry's id) plus kind, list_name, reference."""
         index = cls(preparer=preparer or Preparer())
-        given: Counter[str] = Counter()
-        surnames: Counter[str] = Counter()
-        first_surname: Counter[str] = Counter()
+        codes: dict[Any, int] = {}
+        rows: list[np.ndarray] = []
+        ids, references, documents = [], [], []
+        hashes, positions = array("q"), array("I")
         for start in range(0, table.num_rows, cls.BATCH):
             batch = table.slice(start, cls.BATCH)
-            prepared = index.preparer.prepare(batch)
-            row_of = {str(v): row for row, v in enumerate(batch.column("id").to_pylist())}
-            meta = {
-                name: batch.column(name).to_pylist() if name in batch.column_names else None
-                for name in META
-            }
-            # DuckDB does not keep the input order: entries are matched to their rows by id.
-            prepared.sort(key=lambda record: row_of[record["id"]])
-            for row, record in enumerate(prepared):
-                for name, values in meta.items():
-                    record[name] = values[row] if values is not None else None
-                index._add(record)
+            prepared = index.preparer.prepare_columns(batch)
+            for name in (n for n in META if n in _CODED):
+                present = name in batch.column_names
+                prepared[name] = batch.column(name).to_pylist() if present else [None] * len(batch)
+            ids.append(batch.column("id").cast(pa.string()).combine_chunks())
+            references.append(
+                batch.column("reference").cast(pa.string()).combine_chunks()
+                if "reference" in batch.column_names
+                else pa.nulls(len(batch), pa.string())
+            )
+            documents.append(pa.array(prepared["doc"], pa.string()))
+            rows.append(index._code(prepared, codes))
+            for row, record in enumerate(_records(prepared)):
+                for key in _entry_keys(record):
+                    hashes.append(hash(key))
+                    positions.append(start + row)
                 if record["kind"] not in DOCUMENT_KINDS:
-                    given.update([record["g_all"]] if record["g_all"] else [])
-                    surnames.update([record["s_all"]] if record["s_all"] else [])
-                    first_surname.update([record["s1"]] if record["s1"] else [])
-        index._freeze()
-        people = sum(1 for e in index.entries if e[_POSITION["kind"]] not in DOCUMENT_KINDS)
-        index.frequencies = Frequencies(
-            total=people, given=dict(given), surnames=dict(surnames),
-            first_surname=dict(first_surname),
-        )  # fmt: skip
+                    index.frequencies.count(record)
+        if rows:
+            index.rows = np.concatenate(rows)
+            index.ids = pa.concat_arrays(ids)
+            index.references = pa.concat_arrays(references)
+            index.documents = pa.concat_arrays(documents)
+        keys = np.frombuffer(hashes, np.int64)
+        order = np.argsort(keys, kind="stable")
+        index.key_hashes, index.key_positions = (
+            keys[order],
+            np.frombuffer(positions, np.uint32)[order],
+        )
         return index
 
-    def _add(self, record: dict[str, Any]) -> None:
-        position = len(self.entries)
-        self.entries.append(tuple(_compact(record.get(name)) for name in _STORED))
-        keys = set(_keys(record, query=False))
-        for key in list(keys):
-            if key[0] == "names-undated":
-                keys.add(("names-any", *key[1:]))
-        if record["byear"] is not None:
-            keys.update(("names-any", *key[2:]) for key in list(keys) if key[0] == "y-nn")
-        for key in keys:
-            code = hash(key)
-            held = self.keys.get(code)
-            if held is None:
-                self.keys[code] = position
-            elif isinstance(held, int):
-                self.keys[code] = [held, position]
-            else:
-                held.append(position)
+    def _code(self, columns: dict[str, list[Any]], codes: dict[Any, int]) -> np.ndarray:
+        """A batch's rows of codes; new distinct values are added to `values`."""
+        size = len(columns["g_all"])
+        block = np.full((size, len(_ROW)), _MISSING, np.int32)
+        for column, name in enumerate(_CODED):
+            for row, value in enumerate(columns[name]):
+                if value is None:
+                    continue
+                code = codes.get(value)
+                if code is None:
+                    code = codes[value] = len(self.values)
+                    self.values.append(value)
+                block[row, column] = code
+        for column, name in enumerate(_NUMBERS, start=len(_CODED)):
+            block[:, column] = [_MISSING if v is None else v for v in columns[name]]
+        return block
 
-    def _freeze(self) -> None:
-        """Posting lists as arrays of 4-byte positions once the list is complete."""
-        for code, held in self.keys.items():
-            if isinstance(held, list):
-                self.keys[code] = array("I", held)
+    def entry(self, position: int, *, meta: bool = True) -> dict[str, Any]:
+        """An entry as scoring reads it (prepared fields), with its id and reference unless
+        `meta` is false."""
+        row = self.rows[position].tolist()
+        values = self.values
+        record: dict[str, Any] = {
+            name: None if code == _MISSING else values[code]
+            for name, code in zip(_CODED, row, strict=False)
+        }
+        year, month, day = (None if v == _MISSING else v for v in row[len(_CODED) :])
+        given = record["g_all"].split(" ") if record["g_all"] else []
+        family = record["s_all"].split(" ") if record["s_all"] else []
+        married = [record["married"]] if record["married"] else []
+        if meta:
+            record["id"] = self.ids[position].as_py()
+            record["reference"] = self.references[position].as_py()
+        record.update(
+            doc=self.documents[position].as_py(),
+            g1=given[0] if given else None,
+            g2=given[1] if len(given) > 1 else None,
+            g_tok=given,
+            s1=family[0] if family else None,
+            s2=family[1] if len(family) > 1 else None,
+            s_tok=sorted(set(family + married)),
+            byear=year,
+            bmonth=month,
+            bday=day,
+            dob=f"{year:04d}-{month:02d}-{day:02d}" if day is not None else None,
+        )
+        return record
 
-    def entry(self, position: int) -> dict[str, Any]:
-        return dict(zip(_STORED, self.entries[position], strict=True))
+    def _meta(self, position: int) -> dict[str, Any]:
+        entry = self.entry(position)
+        return {"id": entry["id"], **{name: entry[name] for name in META}}
 
     def __len__(self) -> int:
-        return len(self.entries)
+        return len(self.rows)
 
     def candidates(self, subject: dict[str, Any]) -> set[int]:
+        codes = np.array([hash(key) for key in _keys(subject, query=True)], np.int64)
+        if not len(codes) or not len(self.key_hashes):
+            return set()
+        starts = np.searchsorted(self.key_hashes, codes, "left")
+        ends = np.searchsorted(self.key_hashes, codes, "right")
         found: set[int] = set()
-        for key in _keys(subject, query=True):
-            held = self.keys.get(hash(key))
-            if isinstance(held, int):
-                found.add(held)
-            elif held:
-                found.update(held)
+        for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
+            if end > start:
+                found.update(self.key_positions[start:end].tolist())
         return found
 
     def screen_prepared(self, subject: dict[str, Any], *, threshold: float) -> list[Candidate]:
         results = []
         for position in self.candidates(subject):
-            entry = self.entry(position)
-            meta = {"id": entry["id"], **{name: entry[name] for name in META}}
+            entry = self.entry(position, meta=False)
             if entry["kind"] in DOCUMENT_KINDS:
-                if subject["doc"] and subject["doc"] == entry["doc"]:
+                if _same_document(subject, entry):
                     document = FieldScore("document", "listed document number", 99.0, True)
-                    results.append(Candidate(meta, 99.0, 1.0, [document], "document"))
+                    results.append(
+                        Candidate(self._meta(position), 99.0, 1.0, [document], "document")
+                    )
                 continue
             weight, fields = score(subject, entry, self.frequencies)
             chance = probability(weight)
             if chance >= threshold:
-                results.append(Candidate(meta, weight, chance, fields, "person"))
+                results.append(Candidate(self._meta(position), weight, chance, fields, "person"))
         results.sort(key=lambda c: (-c.weight, str(c.entry["id"])))
         return results
 
@@ -256,3 +324,18 @@ class AlertIndex:
         """(prepared person, candidates) for each person of `people` (standard columns)."""
         for subject in self.preparer.prepare(people):
             yield subject, self.screen_prepared(subject, threshold=threshold)
+
+
+def _records(columns: dict[str, list[Any]]) -> Iterator[dict[str, Any]]:
+    names = list(columns)
+    for values in zip(*columns.values(), strict=True):
+        yield dict(zip(names, values, strict=True))
+
+
+def _same_document(subject: dict[str, Any], entry: dict[str, Any]) -> bool:
+    """A listed document's number, of the same kind when both kinds are known: a Peruvian
+    DNI and a Venezuelan cédula may carry the same digits and are different documents."""
+    if not subject["doc"] or subject["doc"] != entry["doc"]:
+        return False
+    kinds = subject["doc_kind"], entry["doc_kind"]
+    return None in kinds or kinds[0] == kinds[1]
