@@ -89,6 +89,11 @@ STRINGS: dict[str, tuple[str, str]] = {
         "⇄ patrullaje conjunto: ambos lados cubren el mismo sector en ese turno.",
         "⇄ joint patrol: both sides cover the same sector in that shift.",
     ),
+    "pt_level_mark_help": (
+        "Una marca a la izquierda: sector de impacto alto (naranja) o crítico (rojo) al "
+        "planificarse.",
+        "A mark on the left: a sector at high (orange) or critical (red) impact when planned.",
+    ),
     "pt_times_in": ("Horas en", "Times in"),
     "pt_uncovered": (
         "Puestos altos y críticos sin cubrir",

@@ -185,8 +185,10 @@ def test_the_other_sides_approved_plan_beside_ours_joint_shifts_marked(
         a["sector"] for a in peru["assignments"]
     }
     assert "S2-CHACALLUTA" in covered  # critical on both sides, covered on both
-    assert 'class="post joint" data-sector="S2-CHACALLUTA"' in board
-    assert 'class="post joint" data-sector="S2-CHACALLUTA"' in peru_side
+    # joint, and critical when planned: on our plan and on theirs (the level travels with it)
+    joint_critical = 'class="post joint at-critical" data-sector="S2-CHACALLUTA" data-impact='
+    assert joint_critical + '"critical" title="S2-CHACALLUTA · conjunto · crítico"' in board
+    assert joint_critical + '"critical"' in peru_side
 
     theirs = supervisor.get(f"/patrols/plans/{received_id}")
     assert theirs.status_code == 200 and "/approve" not in theirs.text

@@ -60,6 +60,7 @@ class Column:
 class Post:
     sector: str
     joint: bool  # the other side covers the same sector in this shift too
+    impact: str | None = None  # the sector's level in this shift when planned (None: not kept)
 
 
 @dataclass
@@ -130,7 +131,8 @@ def board_rows(
         if key not in rows:
             rows[key] = BoardRow(a.unit, a.agency, a.kind.value, [[] for _ in grid.columns])
         for i in grid.spanned(a.start, a.end):
-            rows[key].cells[i].append(Post(a.sector, (a.sector, i) in joint))
+            level = a.impact.value if a.impact is not None else None
+            rows[key].cells[i].append(Post(a.sector, (a.sector, i) in joint, level))
     return [rows[key] for key in sorted(rows)]
 
 
