@@ -22,7 +22,7 @@ from hito.settings import DEMO_SECRET_KEY, Settings
 
 
 def test_migrations_create_exactly_the_models_tables(database_url: str, session: Session) -> None:
-    assert current(database_url) == "0010"
+    assert current(database_url) == "0011"
     tables = set(inspect(session.get_bind()).get_table_names()) - {"alembic_version"}
     assert tables == set(Base.metadata.tables)
 

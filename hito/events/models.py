@@ -32,7 +32,20 @@ class Event(SharedRecord, Base):
     __tablename__ = "event"
     __table_args__ = (
         Index("ix_event_occurred_at_id", "occurred_at", "id"),
-        Index("ix_event_type_occurred_at", "type", "occurred_at"),
+        # By type in time order (id breaks ties, as listings page), carrying what the committee's
+        # figures sum and the session's scoping reads: they are answered from the index alone
+        # (bench/monitoring.py: a 120-day series over 10,000,000 events in 0.2 s, not 2.1).
+        Index(
+            "ix_event_type_occurred_at",
+            "type",
+            "occurred_at",
+            "id",
+            "headcount",
+            "status",
+            "origin_node",
+            "sharing_level",
+            "audience",
+        ),  # fmt: skip
         Index("ix_event_sector_occurred_at", "sector_id", "occurred_at"),
         Index("ix_event_agency_occurred_at", "reporting_agency_id", "occurred_at"),
         CheckConstraint("lat BETWEEN -90 AND 90 AND lon BETWEEN -180 AND 180", name="location"),
