@@ -8,7 +8,10 @@ document_type, document_number` (any but id may be missing). What comes out, per
 - a married name ("López de Pérez") kept apart from the surnames;
 - Spanish-aware phonetic keys of the first given name and both surnames, for blocking;
 - the birth date as year, month and day, each missing when unknown, plus the date with day and
-  month swapped;
+  month swapped, and the year with its tens or its units digit left out (for a wrong digit);
+- the first given name and first surname as one key, their initials as another (a typing
+  slip leaves the first letter alone), and each with the other's initial (`first_halves`, one
+  of them mistyped), whichever column each was written in;
 - sex, nationality (alpha-2) and a document key (digits without leading zeros).
 
 A value that cannot be read becomes missing and is counted (`unreadable_counts`), never fatal.
@@ -130,6 +133,16 @@ def prepare_select(source: str, *, extra: tuple[str, ...] = ()) -> str:
 with prepared as ({_prepared_select(source, extras, extras_out, married, this_year)})
 select *, substr(doc, 1, 6) as doc_head, substr(doc, -5) as doc_tail,
     nullif(array_to_string(list_sort(name_ph), ' '), '') as name_key,
+    -- least() and greatest() skip a null: without both names there is no key
+    case when g1_ph is not null and s1_ph is not null
+         then least(g1_ph, s1_ph) || '|' || greatest(g1_ph, s1_ph) end as first_key,
+    case when g1 is not null and s1 is not null
+         then least(left(g1, 1), left(s1, 1)) || greatest(left(g1, 1), left(s1, 1)) end
+        as initials,
+    case when g1_ph is not null and s1_ph is not null
+         then [g1_ph || '|' || left(s1, 1), s1_ph || '|' || left(g1, 1)] else [] end
+        as first_halves,
+    byear // 10 as byear_decade, byear // 100 * 10 + byear % 10 as byear_unit,
     list_distinct(flatten(list_transform(name_ph, lambda a: list_transform(
         list_filter(name_ph, lambda b: b > a), lambda b: a || '|' || b)))) as name_pairs
 from (
@@ -431,8 +444,17 @@ def prepare_record(record: dict[str, Any]) -> dict[str, Any]:
         "doc_tail": None,
         "name_ph": name_ph,
         "name_key": " ".join(sorted(name_ph)) or None,
+        "first_key": None,
+        "initials": "".join(sorted((g_tok[0][0], s_parts[0][0]))) if g_tok and s_parts else None,
+        "byear_decade": year // 10 if year else None,
+        "byear_unit": year // 100 * 10 + year % 10 if year else None,
         "name_pairs": [f"{a}|{b}" for a in name_ph for b in name_ph if b > a],
     }
+    first, surname = phonetic(g_tok[0]) if g_tok else None, prepared["s1_ph"]
+    prepared["first_halves"] = []
+    if first and isinstance(surname, str):
+        prepared["first_key"] = "|".join(sorted((first, surname)))
+        prepared["first_halves"] = [f"{first}|{s_parts[0][0]}", f"{surname}|{g_tok[0][0]}"]
     doc = prepared["doc"]
     if isinstance(doc, str):
         prepared["doc_head"], prepared["doc_tail"] = doc[:6], doc[-5:]

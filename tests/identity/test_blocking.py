@@ -61,6 +61,49 @@ def test_a_rule_on_names_alone_misses_what_two_tokens_in_common_find() -> None:
     assert recall(connection, RULES, "l_t", "r_t", "truth_t") == (1, 1)
 
 
+# The same three kinds, each with one more variation: what the rules of `RULES` and the names
+# without a birth year miss, and the guarded rule that finds it.
+HARDER = [
+    # names swapped between the columns and each mistyped, a surname dropped, same birth date
+    (_person("L1", "Vicente", "Siffredi Bonilla", "2002-12-30"),
+     _person("R1", "Sirfedi", "Vicnete", "2002-12-30"), Rule.on("initials", "dob")),
+    # the birth date partly missing (the year alone), the given name mistyped, a surname dropped
+    (_person("L2", "Matías Darío", "Angarita Valle", "2008-07-29", sex="M"),
+     _person("R2", "Maías", "Angarita", "2008", sex="M"),
+     Rule.on("first_halves", "byear", explode="first_halves", where="r.bday is null")),
+    # the same surnames, a digit of the birth year wrong, the day left out
+    (_person("L3", "Ana Lucía", "Quintero Salas", "1993-02-17"),
+     _person("R3", "Ana", "Quintero Salas", "1983-02"), Rule.on("first_key", "byear_unit")),
+]  # fmt: skip
+
+
+def test_the_variations_combined_reach_scoring_through_guarded_rules() -> None:
+    connection = run.connect()
+    left = [pair[0] for pair in HARDER] + LEFT[3:]
+    right = [pair[1] for pair in HARDER] + RIGHT[3:]
+    run._prepare(
+        connection, {"l_t": pa.Table.from_pylist(left), "r_t": pa.Table.from_pylist(right)}, ()
+    )
+    from hito.identity.linkage.blocking import recall
+
+    names_alone = [
+        Rule.on("name_pairs", "g1_ph", explode="name_pairs", where=f"{side}.byear is null")
+        for side in "lr"
+    ]
+    for one, other, rule in HARDER:
+        connection.register(
+            "truth_t", pa.table({"id_left": [one["id"]], "id_right": [other["id"]]})
+        )
+        assert recall(connection, [*RULES, *names_alone], "l_t", "r_t", "truth_t") == (1, 0), rule
+        assert recall(connection, [rule], "l_t", "r_t", "truth_t") == (1, 1), rule
+        connection.unregister("truth_t")
+    rules, dropped = choose(connection, "l_t", "r_t", ())
+    assert not dropped
+    connection.register("truth_t", pa.table({"id_left": ["L1", "L2", "L3"],
+                                             "id_right": ["R1", "R2", "R3"]}))  # fmt: skip
+    assert recall(connection, rules, "l_t", "r_t", "truth_t") == (3, 3)
+
+
 @pytest.mark.parametrize("profile", ["hard", "realistic"])
 def test_blocking_recall_on_both_profiles(profile: str) -> None:
     data = registries(6000, 3000, seed=3, profile=profile)

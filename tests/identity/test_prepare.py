@@ -12,7 +12,7 @@ from hito.identity.synthetic import Noise, Population, record
 FIELDS = [
     "g_all", "g1", "g2", "s_all", "s1", "s2", "married", "g1_ph", "s1_ph", "s2_ph",
     "byear", "bmonth", "bday", "dob", "dob_swap", "sex", "nat", "doc", "doc_kind", "doc_head",
-    "doc_tail", "name_key",
+    "doc_tail", "name_key", "first_key", "initials", "byear_decade", "byear_unit", "first_halves",
 ]  # fmt: skip
 
 AWKWARD = [
