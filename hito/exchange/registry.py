@@ -70,6 +70,20 @@ class ApplyContext:
         rows = self.session.execute(select(table.c.uid, table.c.id).where(table.c.uid.in_(wanted)))
         return {uid: local_id for uid, local_id in rows}
 
+    def scoping(self, record_type: str, ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+        """By local id, the scoping columns of stored records of a type: the rows that belong
+        to a record (`hito.records.Scoped`, its `shared_as`) carry them too."""
+        table = registry()[record_type].table
+        rows = self.session.execute(
+            select(table.c.id, table.c.origin_node, table.c.sharing_level, table.c.audience)
+            .where(table.c.id.in_(list(ids)))
+        )  # fmt: skip
+        return {
+            row.id: {"origin_node": row.origin_node, "sharing_level": row.sharing_level,
+                     "audience": row.audience}
+            for row in rows
+        }  # fmt: skip
+
     def link(
         self, *, record_type: str, uid: str, field_name: str, target_type: str, target: str | None
     ) -> int | None:

@@ -153,15 +153,7 @@ class FlowCountRecords(RecordType):
         session = context.session
         for child in (FlowCell, FlowAnswer):
             session.execute(delete(child).where(child.count_id.in_(ids.values())))
-        table = cast(Table, FlowCount.__table__)
-        scoping = {
-            row.id: {"origin_node": row.origin_node, "sharing_level": row.sharing_level,
-                     "audience": row.audience}
-            for row in session.execute(
-                select(table.c.id, table.c.origin_node, table.c.sharing_level, table.c.audience)
-                .where(table.c.id.in_(ids.values()))
-            )
-        }  # fmt: skip
+        scoping = context.scoping(self.name, ids.values())
         received = [(ids[uid], r) for uid, r in context.records(self.name, uids) if uid in ids]
         cells = [
             {"count_id": i, **scoping[i], **c} for i, r in received for c in r.get("cells") or []

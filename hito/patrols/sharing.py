@@ -7,11 +7,11 @@ starts, and again when it ends with its track.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import Annotated, Any, cast
+from collections.abc import Sequence
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import Table, delete, insert, select
+from sqlalchemy import delete, insert, select
 
 from hito.exchange.registry import ApplyContext, RecordType, WireField, register
 from hito.exchange.wire import AgencyCode, WireTime, codes, iso
@@ -64,22 +64,6 @@ def _sector_ids(context: ApplyContext, wanted: set[str]) -> dict[str, int]:
     if missing:
         raise ValueError(f"sector {missing[0]!r} is not one of this node's sectors")
     return {code: sector_id for code, sector_id in found.items() if sector_id is not None}
-
-
-def _scoping(
-    context: ApplyContext, parent: type[PatrolPlan | Patrol], ids: Iterable[int]
-) -> dict[int, dict[str, Any]]:
-    """The scoping columns of the received records `ids`, which their rows carry too."""
-    table = cast(Table, parent.__table__)
-    found = context.session.execute(
-        select(table.c.id, table.c.origin_node, table.c.sharing_level, table.c.audience)
-        .where(table.c.id.in_(list(ids)))
-    )  # fmt: skip
-    return {
-        row.id: {"origin_node": row.origin_node, "sharing_level": row.sharing_level,
-                 "audience": row.audience}
-        for row in found
-    }  # fmt: skip
 
 
 class PatrolPlanRecords(RecordType):
@@ -166,7 +150,7 @@ class PatrolPlanRecords(RecordType):
             context, {a["sector"] for _, r in received for a in r.get("assignments") or []}
         )
         lookup = codes(session)
-        scoping = _scoping(context, PatrolPlan, ids.values())
+        scoping = context.scoping(self.name, ids.values())
         rows = [
             {
                 "plan_id": ids[uid],
@@ -263,7 +247,7 @@ class PatrolRecords(RecordType):
         if not ids:
             return
         context.session.execute(delete(PatrolPoint).where(PatrolPoint.patrol_id.in_(ids.values())))
-        scoping = _scoping(context, Patrol, ids.values())
+        scoping = context.scoping(self.name, ids.values())
         rows = [
             {
                 "patrol_id": ids[uid],
