@@ -173,7 +173,8 @@ def patrol_shifts(session: Session, scope: Scope, at: dt.datetime) -> Measure:
     from hito.patrols import critical_coverage, critical_shifts  # loads OR-Tools: when measured
 
     share = critical_coverage(session, scope=scope, start=at - WEEK, end=at).share
-    return Measure(None if share is None else round(100 * share, 1), critical_shifts(at - WEEK, at))
+    drill = critical_shifts(session, scope=scope, start=at - WEEK, end=at)
+    return Measure(None if share is None else round(100 * share, 1), drill)
 
 
 _ANSWERED = exists().where(InformationAnswer.request_uid == InformationRequest.uid)

@@ -5,14 +5,13 @@ It reads only the plans, their shifts and the patrols, by the ids and fields the
 (sector, side, agency, kind of unit, times), so that each node, and a binational briefing on
 either, gets the same figure from the same shared records: a binational reader sees no unit
 (national) and no sector row (reference data, which no agreement lists), so nothing here joins
-them. A planned shift counts as patrolled
-when a patrol of its side, agency and kind of unit, set out for its sector, was under way at some
-moment of the shift (a patrol never ended, for at most `LEFT_OPEN` after it set out: one
-forgotten on a tablet does not cover the week); one patrol serves at most one of the shifts
-planned at the same time (a
-sector whose level asks for two agencies needs two patrols). Whether the track stayed inside the
-sector is the report's question (`hito.patrols.report`), which needs the units and the sectors'
-outlines.
+them. A planned shift counts as patrolled when a patrol of its side, agency and kind of unit,
+set out for its sector, was under way at some moment of the shift (a patrol never ended, for at
+most `LEFT_OPEN` after it set out: one forgotten on a tablet does not cover the week); one
+patrol serves at most one of the shifts planned at the same time (a sector whose level asks for
+two agencies needs two patrols). Only the sides whose patrols the reader may read are judged.
+Whether the track stayed inside the sector is the report's question (`hito.patrols.report`),
+which needs the units and the sectors' outlines.
 """
 
 from __future__ import annotations
@@ -53,13 +52,17 @@ class Coverage:
         return self.patrolled / self.planned if self.planned else None
 
 
-def _critical(query: Select[*Columns], start: dt.datetime, end: dt.datetime) -> Select[*Columns]:
-    """`query` of assignments narrowed to the shifts of approved plans, planned at high or
-    critical impact, that ended in (start, end]: shifts under way at the cut-off are not judged
-    yet (the bound on the start lets the index on it serve)."""
+def _critical(
+    session: Session, scope: Scope, query: Select[*Columns], start: dt.datetime, end: dt.datetime
+) -> Select[*Columns]:
+    """`query` of assignments narrowed to the shifts of approved plans of the sides whose
+    patrols `scope` may read, planned at high or critical impact, that ended in (start, end]:
+    shifts under way at the cut-off are not judged yet (the bound on the start lets the index on
+    it serve)."""
+    sides = [node for node in NODE_TIMEZONES if patrols_readable(session, scope, node)]
     return (
         query.join(PatrolPlan, PatrolPlan.id == PatrolAssignment.plan_id)
-        .where(PatrolPlan.status == PlanStatus.approved)
+        .where(PatrolPlan.status == PlanStatus.approved, PatrolPlan.origin_node.in_(sides))
         .where(PatrolAssignment.impact.in_(CRITICAL))
         .where(PatrolAssignment.starts_at > start - LONGEST_SHIFT, PatrolAssignment.starts_at < end)
         .where(PatrolAssignment.ends_at > start, PatrolAssignment.ends_at <= end)
@@ -67,11 +70,11 @@ def _critical(query: Select[*Columns], start: dt.datetime, end: dt.datetime) -> 
 
 
 def critical_shifts(
-    start: dt.datetime, end: dt.datetime
+    session: Session, *, scope: Scope, start: dt.datetime, end: dt.datetime
 ) -> Select[str, dt.datetime, ImpactLevelName | None]:
     """The planned shifts `critical_coverage` counts: plan uid, shift start, level."""
     query = select(PatrolPlan.uid, PatrolAssignment.starts_at, PatrolAssignment.impact)
-    return _critical(query.select_from(PatrolAssignment), start, end)
+    return _critical(session, scope, query.select_from(PatrolAssignment), start, end)
 
 
 def patrols_readable(session: Session, scope: Scope, node: str) -> bool:
@@ -98,13 +101,10 @@ def critical_coverage(
     query = select(PatrolAssignment.sector_id, PatrolAssignment.country,
                    PatrolAssignment.agency_id, PatrolAssignment.kind,
                    PatrolAssignment.starts_at, PatrolAssignment.ends_at)  # fmt: skip
-    sides = [
-        node for node in (scope.node, *NODE_TIMEZONES) if patrols_readable(session, scope, node)
-    ]
     shifts = session.execute(
-        _critical(query, start, end)
-        .where(PatrolPlan.origin_node.in_(set(sides)))
-        .order_by(PatrolAssignment.starts_at, PatrolAssignment.id)
+        _critical(session, scope, query, start, end).order_by(
+            PatrolAssignment.starts_at, PatrolAssignment.id
+        )
     ).all()
     if not shifts:
         return Coverage(0, 0)

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from hito.auth import unrestricted
 from hito.auth.scoping import scoped_as, unscoped
 from hito.exchange.agreements import shared_view
-from hito.monitoring.indicators import indicators
+from hito.monitoring.indicators import drill_down, indicators
 from hito.patrols.io import demo_units
 from hito.patrols.models import PatrolAssignment, PatrolPlan, PlanStatus
 from hito.patrols.plans import add_assignments
@@ -156,5 +156,9 @@ def test_a_side_whose_patrols_the_reader_may_not_read_is_not_judged(
             with scoped_as(session, reader):
                 (figure,) = indicators(session, scope=reader, at=AT,
                                        only=["critical_sector_coverage"])  # fmt: skip
+                # and the records behind it are those it counts: none
+                drill = drill_down(session, scope=reader, indicator="critical_sector_coverage",
+                                   at=AT)  # fmt: skip
             session.rollback()
         assert figure.value is None, node.code
+        assert drill.total == 0 and drill.records == [], node.code
