@@ -143,6 +143,11 @@ def _hour_of(session: Session, column: Any) -> Any:
     return func.floor(func.extract("epoch", column) / 3600)
 
 
+def _hourly(rows: Sequence[Any]) -> list[tuple[dt.datetime, float]]:
+    """Rows of (`_hour_of`, value) as (the hour's start, value)."""
+    return [(EPOCH + dt.timedelta(hours=int(hour)), value) for hour, value in rows]
+
+
 def daily_series(
     session: Session, *, scope: Scope, series: str, days: list[dt.date]
 ) -> list[float]:
@@ -158,7 +163,7 @@ def daily_series(
                    Event.occurred_at < end)
             .group_by(hour)
         ).all()  # fmt: skip
-        return _daily([(EPOCH + dt.timedelta(hours=int(h)), n) for h, n in rows], days, zone)
+        return _daily(_hourly(rows), days, zone)
     if series == "stranded":  # as the indicator counts: open groups reported by each day's end
         people = func.sum(func.coalesce(Event.headcount, 0))
         still = (Event.type == EventType.stranded_group, Event.status != EventStatus.closed)
@@ -169,7 +174,7 @@ def daily_series(
             .where(*still, Event.occurred_at >= start, Event.occurred_at < end)
             .group_by(hour)
         ).all()  # fmt: skip
-        daily = _daily([(EPOCH + dt.timedelta(hours=int(h)), n) for h, n in rows], days, zone)
+        daily = _daily(_hourly(rows), days, zone)
         return list(itertools.accumulate(daily, initial=float(before)))[1:]
     category = Category(series.removeprefix("crossings_"))
     rows = session.execute(
