@@ -184,7 +184,7 @@ class ReviewFilters(BaseModel):
 
     status: ReviewStatus = ReviewStatus.pending
     nationality: CountryCode | None = None
-    sector: str | None = Field(None, max_length=32, description="Code of the encounter's sector")
+    sector: Line | None = Field(None, max_length=32, description="Code of the encounter's sector")
     encountered_from: Day | None = None
     encountered_to: Day | None = None
     min_probability: float = Field(0.0, ge=0.0, le=1.0)

@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field, StrictFloat, StrictInt
 
 from hito.fields import INPUT, Timestamp
 from hito.patrols.models import UnitKind
+from hito.patrols.schemas import SectorCode, UnitCode
 
 MAX_POINTS_PER_POST = 5_000
 MAX_POINTS = 20_000  # a patrol's whole track: a day of fixes every 5 s
@@ -18,10 +19,10 @@ class PatrolStart(BaseModel):
 
     model_config = INPUT
 
-    unit: str = Field(min_length=1, max_length=32, description="the unit's code")
+    unit: UnitCode = Field(description="the unit's code")
     started_at: Timestamp | None = Field(None, description="when it set out (now)")
-    sector: str | None = Field(
-        None, max_length=32, description="the sector it patrols (the plan's, on a planned shift)"
+    sector: SectorCode | None = Field(
+        None, description="the sector it patrols (the plan's, on a planned shift)"
     )
 
 

@@ -17,6 +17,10 @@ class RiskQuery(BaseModel):
 
 
 SectorCode = Annotated[str, Field(min_length=2, max_length=32, pattern=r"^[A-Z0-9-]+$")]
+UnitCode = Annotated[str, Field(min_length=2, max_length=32, pattern=r"^[A-Z0-9][A-Z0-9-]*$")]
+AgencyCode = Annotated[
+    str, Field(min_length=2, max_length=32, pattern=r"^[A-Za-z0-9][A-Za-z0-9-]*$")
+]
 
 
 class Window(BaseModel):
@@ -38,8 +42,8 @@ class UnitCreate(BaseModel):
 
     model_config = INPUT
 
-    code: str = Field(min_length=2, max_length=32, pattern=r"^[A-Z0-9][A-Z0-9-]*$")
-    agency: str = Field(min_length=2, max_length=32, description="Agency code, e.g. CL-PDI")
+    code: UnitCode
+    agency: AgencyCode = Field(description="Agency code, e.g. CL-PDI")
     kind: UnitKind
     crew: int = Field(ge=1, le=60, strict=True)
     base: WireLocation

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import Any
 
@@ -9,12 +10,14 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, ValidationError
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from hito.exc import HitoError
 
 MEDIA_TYPE = "application/problem+json"
 MAX_ERRORS = 100
+log = logging.getLogger(__name__)
 
 
 class Problem(BaseModel):
@@ -83,6 +86,17 @@ def install(app: FastAPI) -> None:
     async def _model(_: Request, exc: ValidationError) -> JSONResponse:
         errors = field_errors(list(exc.errors()))
         return problem_response(422, "Invalid input", _summary(errors), errors)
+
+    @app.exception_handler(DataError)
+    async def _data(request: Request, exc: DataError) -> JSONResponse:
+        """A value the database refuses (PostgreSQL takes no NUL character in text) is the
+        client's input, not a server fault: the transaction rolled back, nothing changed.
+        Inputs are validated before they reach the database; this is the net under them."""
+        log.warning(
+            "database refused a value on %s %s: %s", request.method, request.url.path, exc.orig
+        )
+        cause = str(exc.orig).splitlines()[0] if exc.orig is not None else "invalid value"
+        return problem_response(422, "Invalid input", f"the database refused a value: {cause}")
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:

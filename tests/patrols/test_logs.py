@@ -136,7 +136,8 @@ def test_who_may_log_a_patrol_and_bad_input(login: Login) -> None:
         ({"unit": "CL-CAR-ARICA-1", "started_at": "2999-01-01T00:00:00Z"}, 422),
         ({"unit": "CL-CAR-ARICA-1", "sector": "S9-NOWHERE"}, 422),
         ({"unit": "CL-CAR-ARICA-1", "started_at": 1732440000}, 422),
-        ({"unit": "'; drop table patrol;--"}, 404),
+        ({"unit": "'; drop table patrol;--"}, 422),  # no unit code has these characters
+        ({"unit": "CL-CAR-01\x00"}, 422),
         ({"unit": ""}, 422),
     ]:
         reply = operator.post("/api/v1/patrols/logs", json=bad)
