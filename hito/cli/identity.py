@@ -136,7 +136,7 @@ ReviewBandOption = Annotated[
         callback=_band,
         metavar="LOW HIGH",
         help="Pairs at or above HIGH are links, from LOW up to HIGH go to review, below LOW "
-        "are not written [default: 0.30 0.998]",
+        "are not written [default: 0.30 0.98]",
     ),
 ]
 

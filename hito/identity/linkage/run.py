@@ -552,7 +552,11 @@ def _level_labels(model_json: dict[str, Any]) -> dict[str, dict[int, tuple[str, 
     for comparison in model_json["comparisons"]:
         name = comparison["output_column_name"]
         levels = [lv for lv in comparison["comparison_levels"] if not lv.get("is_null_level")]
-        mapping: dict[int, tuple[str, float]] = {-1: ("missing on one side", 0.0)}
+        # Every null level weighs nothing and reads -1; a comparison with more than the
+        # missing value's names them all.
+        nulls = [lv for lv in comparison["comparison_levels"] if lv.get("is_null_level")]
+        missing = ["missing on one side"] + [lv.get("label_for_charts") or "" for lv in nulls[1:]]
+        mapping: dict[int, tuple[str, float]] = {-1: (" / ".join(dict.fromkeys(missing)), 0.0)}
         for index, level in enumerate(levels):
             m, u = level.get("m_probability"), level.get("u_probability")
             weight = round(math.log2(m / u), 2) if m and u else 0.0
