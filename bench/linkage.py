@@ -168,7 +168,7 @@ def child(method: str, directory: Path, band: tuple[float, float]) -> None:
     links, review = set(), set()
     for pair, decision in zip(ids, pairs.column("decision").to_pylist(), strict=True):
         (links if decision == "link" else review).add(pair)
-    sweep = []
+    sweep, calibration = [], []
     if "match_probability" in pairs.column_names:  # other bands, from the same pairs
         scored = list(zip(
             zip(pairs.column("id_left").to_pylist(), pairs.column("id_right").to_pylist(),
@@ -188,6 +188,9 @@ def child(method: str, directory: Path, band: tuple[float, float]) -> None:
                 "recall_with_review": found / size,
                 "review_share": len(queued) / size,
             })  # fmt: skip
+        calibration = _calibration(
+            [(prob, p in true) for p, prob, _ in scored], (low, 0.5, 0.7, 0.9, band[1], 0.998, 1.0)
+        )
     hits = len(links & true)
     precision = hits / len(links) if links else 0.0
     recall = hits / len(true) if true else 0.0
@@ -207,9 +210,29 @@ def child(method: str, directory: Path, band: tuple[float, float]) -> None:
                 "seconds": seconds,
                 "peak_gib": peak,
                 "sweep": sweep,
+                "calibration": calibration,
             }
         )
     )
+
+
+def _calibration(
+    scored: list[tuple[float, bool]], edges: tuple[float, ...]
+) -> list[dict[str, float]]:
+    """Per band of probability: pairs, their mean probability and the share that are true
+    pairs. Where the two agree the model is calibrated, and a threshold moved trades links for
+    review at the rate the probabilities say."""
+    cuts = sorted({e for e in edges if e >= edges[0]})
+    bands = []
+    for low, high in zip(cuts, cuts[1:], strict=False):
+        inside = [(p, good) for p, good in scored if low <= p < high or (high == 1.0 and p == 1.0)]
+        if inside:
+            bands.append({
+                "band": [low, high], "pairs": len(inside),
+                "mean": sum(p for p, _ in inside) / len(inside),
+                "true": sum(good for _, good in inside) / len(inside),
+            })  # fmt: skip
+    return bands
 
 
 def _child(method: str, directory: Path, band: tuple[float, float]) -> dict | None:
@@ -322,6 +345,12 @@ def main() -> None:
                 f"{result['review']:>9,}{result['review_share']:>8.1%}"
                 f"{result['seconds']:>8.1f}s{result['peak_gib']:>6.2f} GiB"
             )
+            shown = [
+                f"{c['band'][0]:g}–{c['band'][1]:g}: {c['mean']:.3f} / {c['true']:.3f}"
+                for c in result.get("calibration", [])
+            ]
+            if shown:
+                print(f"  calibration (band: mean probability / share true): {'; '.join(shown)}")
             for other in result.get("sweep", []):
                 low, high = other["band"]
                 print(

@@ -219,6 +219,20 @@ def approve_plan(session: Session, *, scope: Scope, plan_id: int) -> PlanPublic:
     row = find_plan(session, scope=scope, plan_id=plan_id, to="approves")
     if row.status is PlanStatus.approved:
         raise Conflict(f"plan {plan_id} is already approved")
+    end = row.starts_at + dt.timedelta(days=row.days)
+    overlapping = session.scalars(
+        select(PatrolPlan).where(
+            PatrolPlan.origin_node == row.origin_node, PatrolPlan.status == PlanStatus.approved,
+            PatrolPlan.starts_at < end, PatrolPlan.id != row.id,
+        )
+    ).all()  # fmt: skip
+    for other in overlapping:  # one approved plan at a time: a unit had two shifts at once
+        if other.starts_at + dt.timedelta(days=other.days) > row.starts_at:
+            raise Conflict(
+                f"plan {other.id} is approved for {other.starts_at.isoformat()} and "
+                f"{other.days} days, which overlaps this plan; change it by re-planning "
+                f"(POST /api/v1/patrols/plans/{other.id}/replan) or plan the days after it"
+            )
     row.status = PlanStatus.approved
     row.sharing_level = SharingLevel.binational
     row.approved_by_id = scope.user_id

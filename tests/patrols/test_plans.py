@@ -131,6 +131,37 @@ def test_a_plan_keeps_every_rule_and_a_supervisor_approves_it(
     _replan(operator, supervisor, path, plan)
 
 
+def test_one_approved_plan_at_a_time(login: Login, sessions: sessionmaker[Session]) -> None:
+    """Two approved plans over the same days gave units two shifts at once and counted each
+    critical shift twice in the coverage indicator: the second is refused; the days after the
+    first are planned freely."""
+    supervisor = login("cl.pdi")
+    assert supervisor.post("/api/v1/patrols/units", json=_units()).status_code == 201
+
+    def draft(first_day: str, days: int) -> int:
+        request = {"first_day": first_day, "days": days, "seed": 1, "seconds": 1}
+        reply = supervisor.post("/api/v1/patrols/plans", json=request)
+        assert reply.status_code == 201, reply.text
+        return int(reply.json()["id"])
+
+    first, overlapping, after = (
+        draft("2025-11-24", 3),
+        draft("2025-11-26", 2),
+        draft("2025-11-27", 2),
+    )
+    assert supervisor.post(f"/api/v1/patrols/plans/{first}/approve").status_code == 200
+    refused = supervisor.post(f"/api/v1/patrols/plans/{overlapping}/approve")
+    assert refused.status_code == 409, refused.text
+    assert f"plan {first} is approved" in refused.json()["detail"]
+    assert supervisor.get(f"/api/v1/patrols/plans/{overlapping}").json()["status"] == "draft"
+    assert supervisor.post(f"/api/v1/patrols/plans/{after}/approve").status_code == 200
+    with sessions() as session, unscoped(session):
+        approved = session.scalars(
+            select(PatrolPlan.id).where(PatrolPlan.status == "approved").order_by(PatrolPlan.id)
+        ).all()
+    assert approved == [first, after]
+
+
 def _replan(operator: httpx.Client, supervisor: httpx.Client, path: str, plan: Any) -> None:
     """A new event on the coast during a night shift: the change is shown, applied on asking."""
     event = {"sector": "S1-LITORAL", "at": "2025-11-26T02:30:00-03:00", "seconds": 3}
