@@ -4,31 +4,13 @@ every page only for caseworkers and humanitarian agencies."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable
 
 import httpx
-import pytest
 
 from tests.humanitarian.test_cases_api import Login, _person
-from tests.nodes import PASSWORD, TestNode
 
-
-@pytest.fixture
-def browser_session(nodes: dict[str, TestNode]) -> Iterator[object]:
-    opened: list[httpx.Client] = []
-
-    def signed_in(username: str) -> httpx.Client:
-        node = nodes[username[:2].upper()]
-        client = httpx.Client(base_url=node.url, timeout=30)
-        reply = client.post("/login", data={"username": username, "password": PASSWORD})
-        assert reply.status_code == 303, reply.text
-        opened.append(client)
-        return client
-
-    yield signed_in
-    for client in opened:
-        client.close()
-
+SignedIn = Callable[[str], httpx.Client]
 
 FORM = {
     "explained": "Se explicó la evaluación, sus fines y con quién se comparte.",
@@ -42,9 +24,11 @@ FORM = {
 }
 
 
-def test_a_caseworker_screens_and_refers_through_the_pages(login: Login, browser_session) -> None:  # type: ignore[no-untyped-def]
+def test_a_caseworker_screens_and_refers_through_the_pages(
+    login: Login, signed_in: SignedIn
+) -> None:
     person = _person(login("cl.oim"), protection=None)
-    oim = browser_session("cl.oim")
+    oim = signed_in("cl.oim")
     form = oim.get(f"/humanitarian/persons/{person}/screen")
     assert form.status_code == 200 and "Consentimiento" in form.text and "data-draft" in form.text
     saved = oim.post(f"/humanitarian/persons/{person}/screen", data=FORM)
@@ -64,7 +48,7 @@ def test_a_caseworker_screens_and_refers_through_the_pages(login: Login, browser
     queue = oim.get("/humanitarian")
     assert "crítica" in queue.text and case_url in queue.text
 
-    police = browser_session("cl.operator")
+    police = signed_in("cl.operator")
     seen = police.get(case_url)
     assert seen.status_code == 200 and "crítica" in seen.text
     assert "alto riesgo" not in seen.text and "prenatal" not in seen.text
@@ -77,9 +61,9 @@ def test_a_caseworker_screens_and_refers_through_the_pages(login: Login, browser
     assert board.status_code == 200 and "Albergue transitorio Arica" in board.text
 
 
-def test_a_bad_or_refused_screening_form(login: Login, browser_session) -> None:  # type: ignore[no-untyped-def]
+def test_a_bad_or_refused_screening_form(login: Login, signed_in: SignedIn) -> None:
     person = _person(login("cl.oim"), birth_date="1970-01-01", protection=None)
-    oim = browser_session("cl.oim")
+    oim = signed_in("cl.oim")
     url = f"/humanitarian/persons/{person}/screen"
     bad = oim.post(url, data={**FORM, "child_status": "unaccompanied"})
     assert bad.status_code == 422 and "child_status is for children" in bad.text
