@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -80,8 +82,13 @@ def drill_down(
     if query is None:
         return Drill(indicator=indicator, source=definition.source, as_of=moment, total=0,
                      records=[])  # fmt: skip
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.execute(query.order_by(query.selected_columns[1].desc()).limit(limit)).all()
+    if isinstance(query, list):  # worked out in Python: rows already
+        total = len(query)
+        newest = sorted(query, key=lambda row: (row[1] is not None, row[1]), reverse=True)
+        rows: Sequence[Any] = newest[:limit]
+    else:
+        total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        rows = session.execute(query.order_by(query.selected_columns[1].desc()).limit(limit)).all()
     records = [
         DrillRecord(uid=row[0], at=row[1], detail=None if row[2] is None else str(row[2]))
         for row in rows

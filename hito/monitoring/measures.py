@@ -34,12 +34,15 @@ from hito.settings import NODE_TIMEZONES
 WEEK = dt.timedelta(days=7)
 
 
+Row = tuple[str, dt.datetime | None, Any]
+
+
 @dataclass(frozen=True)
 class Measure:
     value: float | None
-    records: Select[str, dt.datetime, Any] | None = (
-        None  # uid, when, detail: the records behind the value
-    )
+    # uid, when, detail: the records behind the value, as a query, or as rows where the value
+    # is worked out in Python from what the session read
+    records: Select[str, dt.datetime, Any] | list[Row] | None = None
 
 
 Measurer = Callable[[Session, Scope, dt.datetime], Measure]
@@ -170,11 +173,18 @@ def separation_alerts(session: Session, scope: Scope, at: dt.datetime) -> Measur
 
 @measure("critical_sector_coverage")
 def patrol_shifts(session: Session, scope: Scope, at: dt.datetime) -> Measure:
-    from hito.patrols import critical_coverage, critical_shifts  # loads OR-Tools: when measured
+    from hito.patrols import judged_shifts  # loads OR-Tools: when measured
 
-    share = critical_coverage(session, scope=scope, start=at - WEEK, end=at).share
-    drill = critical_shifts(session, scope=scope, start=at - WEEK, end=at)
-    return Measure(None if share is None else round(100 * share, 1), drill)
+    judged = judged_shifts(session, scope=scope, start=at - WEEK, end=at)
+    if not judged:
+        return Measure(None, [])
+    share = sum(shift.patrolled for shift in judged) / len(judged)
+    rows: list[Row] = [
+        (shift.plan_uid, shift.starts_at,
+         f"{shift.impact}; {'patrolled' if shift.patrolled else 'not patrolled'}")
+        for shift in judged
+    ]  # fmt: skip
+    return Measure(round(100 * share, 1), rows)
 
 
 _ANSWERED = exists().where(InformationAnswer.request_uid == InformationRequest.uid)

@@ -6,7 +6,7 @@ services read the database for them.
 """
 
 from hito.patrols.changes import propose_change
-from hito.patrols.coverage import Coverage, critical_coverage, critical_shifts
+from hito.patrols.coverage import Coverage, JudgedShift, critical_coverage, judged_shifts
 from hito.patrols.models import PlanStatus, UnitKind
 from hito.patrols.plans import approve_plan, build_problem, get_plan, list_plans, make_plan
 from hito.patrols.problem import Impact, ShiftKind
@@ -28,6 +28,7 @@ from hito.patrols.units import create_units, list_units
 __all__ = [
     "ChangePublic",
     "Coverage",
+    "JudgedShift",
     "ReplanRequest",
     "propose_change",
     "Impact",
@@ -46,7 +47,7 @@ __all__ = [
     "build_problem",
     "create_units",
     "critical_coverage",
-    "critical_shifts",
+    "judged_shifts",
     "get_plan",
     "list_plans",
     "list_units",

@@ -69,14 +69,6 @@ def _critical(
     )
 
 
-def critical_shifts(
-    session: Session, *, scope: Scope, start: dt.datetime, end: dt.datetime
-) -> Select[str, dt.datetime, ImpactLevelName | None]:
-    """The planned shifts `critical_coverage` counts: plan uid, shift start, level."""
-    query = select(PatrolPlan.uid, PatrolAssignment.starts_at, PatrolAssignment.impact)
-    return _critical(session, scope, query.select_from(PatrolAssignment), start, end)
-
-
 def patrols_readable(session: Session, scope: Scope, node: str) -> bool:
     """May `scope` read the patrols `node` records? Plans and patrols are shared under separate
     rules: where a side's plans reach a reader and its patrols do not, every shift of that side
@@ -92,22 +84,42 @@ def patrols_readable(session: Session, scope: Scope, node: str) -> bool:
     return any(rule.audience in scope.audiences for rule in rules)
 
 
+@dataclass(frozen=True)
+class JudgedShift:
+    """A shift `critical_coverage` counts: its plan, start, level, and whether it was patrolled."""
+
+    plan_uid: str
+    starts_at: dt.datetime
+    impact: ImpactLevelName | None
+    patrolled: bool
+
+
 def critical_coverage(
     session: Session, *, scope: Scope, start: dt.datetime, end: dt.datetime
 ) -> Coverage:
     """Coverage over what the session lets the user see (it scopes plans, their shifts and
     patrols), of the sides whose patrols `scope` may read; patrols started after `end` are not
     known at `end`."""
+    judged = judged_shifts(session, scope=scope, start=start, end=end)
+    return Coverage(len(judged), sum(shift.patrolled for shift in judged))
+
+
+def judged_shifts(
+    session: Session, *, scope: Scope, start: dt.datetime, end: dt.datetime
+) -> list[JudgedShift]:
+    """Every shift `critical_coverage` counts, each said patrolled or not by the same matching
+    (what its drill-down lists)."""
     query = select(PatrolAssignment.sector_id, PatrolAssignment.country,
                    PatrolAssignment.agency_id, PatrolAssignment.kind,
-                   PatrolAssignment.starts_at, PatrolAssignment.ends_at)  # fmt: skip
+                   PatrolAssignment.starts_at, PatrolAssignment.ends_at,
+                   PatrolPlan.uid, PatrolAssignment.impact)  # fmt: skip
     shifts = session.execute(
         _critical(session, scope, query, start, end).order_by(
             PatrolAssignment.starts_at, PatrolAssignment.id
         )
     ).all()
     if not shifts:
-        return Coverage(0, 0)
+        return []
     earliest = min(s.starts_at for s in shifts)
     patrols = session.execute(
         select(Patrol.id, Patrol.sector_id, Patrol.country, Patrol.agency_id, Patrol.kind,
@@ -120,12 +132,14 @@ def critical_coverage(
     for p in patrols:
         by_post[p.sector_id, p.country, p.agency_id, p.kind].append(p)
     used: set[tuple[int, dt.datetime]] = set()  # (patrol, shift start): one shift at a time
-    patrolled = 0
+    judged = []
     for s in shifts:
+        patrolled = False
         for p in by_post.get((s.sector_id, s.country, s.agency_id, s.kind), ()):
             ended = p.ended_at if p.ended_at is not None else p.started_at + LEFT_OPEN
             if p.started_at < s.ends_at and ended > s.starts_at and (p.id, s.starts_at) not in used:
                 used.add((p.id, s.starts_at))
-                patrolled += 1
+                patrolled = True
                 break
-    return Coverage(len(shifts), patrolled)
+        judged.append(JudgedShift(s.uid, s.starts_at, s.impact, patrolled))
+    return judged

@@ -170,6 +170,13 @@ STRINGS: dict[str, tuple[str, str]] = {
     "mo_detail_overdue_referrals": ("Servicio", "Service"),
     "mo_detail_separation_alerts_open": ("Niños separados", "Children separated"),
     "mo_detail_overdue_requests": ("Dirigida a", "Addressed to"),
+    "mo_when_critical_sector_coverage": ("Turno desde", "Shift from"),
+    "mo_detail_critical_sector_coverage": ("Nivel; patrullado o no", "Level; patrolled or not"),
+    # a drill-down's detail as the API gives it, in the reader's language
+    "mo_value_critical; patrolled": ("crítico; patrullado", "critical; patrolled"),
+    "mo_value_critical; not patrolled": ("crítico; sin patrullar", "critical; not patrolled"),
+    "mo_value_high; patrolled": ("alto; patrullado", "high; patrolled"),
+    "mo_value_high; not patrolled": ("alto; sin patrullar", "high; not patrolled"),
     # the briefing
     "mo_from": ("Desde el día", "From the day"),
     "mo_to": ("Hasta el día (incluido)", "To the day (included)"),

@@ -103,7 +103,7 @@ def _coverage(client: httpx.Client) -> float | None:
 
 
 def test_coverage_counts_only_the_shifts_planned_at_high_or_critical_impact(
-    login: Login, nodes: dict[str, TestNode]
+    login: Login, nodes: dict[str, TestNode], signed_in: Login
 ) -> None:
     supervisor = login("cl.pdi")
     _world(nodes["CL"], supervisor)
@@ -119,6 +119,20 @@ def test_coverage_counts_only_the_shifts_planned_at_high_or_critical_impact(
         params={"at": AT.isoformat()},
     )
     assert drill.status_code == 200 and drill.json()["total"] == 6  # a–f
+    # each said patrolled or not by the same matching as the figure: a and c
+    listed = sorted((r["at"], r["detail"]) for r in drill.json()["records"])
+    day_shift, evening = "2025-11-23T11:00:00Z", "2025-11-23T19:00:00Z"  # 08:00 and 16:00 -03
+    assert listed == [
+        (day_shift, "critical; not patrolled"), (day_shift, "critical; patrolled"),
+        (evening, "high; not patrolled"), (evening, "high; patrolled"),
+        ("2025-11-24T11:00:00Z", "critical; not patrolled"),
+        ("2025-11-24T11:00:00Z", "high; not patrolled"),
+    ]  # fmt: skip
+    page = signed_in("cl.pdi").get(
+        "/monitoring/indicators/critical_sector_coverage", params={"at": "2025-11-24", "lang": "es"}
+    )
+    assert page.status_code == 200
+    assert page.text.count("crítico; patrullado") == 1 and page.text.count("sin patrullar") == 4
 
 
 def test_a_binational_briefing_shows_the_coverage_on_both_nodes(

@@ -56,7 +56,7 @@ TIME = "%Y-%m-%d %H:%M"
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 FORECASTS = (("irregular_departures", "mo_chart_departures"), ("stranded", "mo_chart_stranded"))
 # figures not counted from records a page can list, and where to look instead (by source)
-ELSEWHERE = {"patrol_plan": "/patrols/report", "exchange_link": "/node"}
+ELSEWHERE = {"exchange_link": "/node"}  # figures not counted from records listed here
 
 
 def figure(value: float | None) -> str:
