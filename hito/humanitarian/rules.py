@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from hito.datafile import DataFileError, parse_document
 from hito.humanitarian.models import ChildStatus, Illness, Need, Priority
-from hito.text import Line
+from hito.text import Text
 
 # The facts a rule may test, and their type: bool, int, or an enum of allowed values.
 FACTS: dict[str, type] = {
@@ -46,8 +46,8 @@ PRIORITY_ES = {"critical": "crítica", "high": "alta", "medium": "media", "low":
 class Reason(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    es: Line = Field(min_length=1, max_length=200)
-    en: Line = Field(min_length=1, max_length=200)
+    es: Text = Field(min_length=1, max_length=200)
+    en: Text = Field(min_length=1, max_length=200)
 
 
 class RuleSpec(BaseModel):
@@ -80,7 +80,7 @@ class RuleSetDocument(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     version: int = Field(ge=1, le=1_000_000)
-    title: Line = Field(min_length=1, max_length=300)
+    title: Text = Field(min_length=1, max_length=300)
     rules: list[RuleSpec] = Field(min_length=1, max_length=500)
     escalations: list[Escalation] = Field(default_factory=list, max_length=20)
     default: Default = Default()

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 from collections.abc import Iterable
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -48,6 +49,7 @@ from hito.patrols.service import risk_by_sector
 from hito.patrols.units import planner_unit
 from hito.places.models import Sector
 from hito.records import SharingLevel
+from hito.settings import NODE_TIMEZONES
 
 
 def build_problem(
@@ -185,8 +187,8 @@ def list_plans(session: Session, *, scope: Scope, filters: PlanFilters) -> list[
     out = []
     for row, assignments in rows:
         if filters.at is not None:
-            end = row.starts_at + dt.timedelta(days=row.days)
-            if not row.starts_at <= filters.at < end:
+            start, end = plan_period(row)
+            if not start <= filters.at < end:
                 continue
         out.append(
             PlanSummary(
@@ -219,19 +221,20 @@ def approve_plan(session: Session, *, scope: Scope, plan_id: int) -> PlanPublic:
     row = find_plan(session, scope=scope, plan_id=plan_id, to="approves")
     if row.status is PlanStatus.approved:
         raise Conflict(f"plan {plan_id} is already approved")
-    end = row.starts_at + dt.timedelta(days=row.days)
-    overlapping = session.scalars(
+    start, end = plan_period(row)
+    candidates = session.scalars(
         select(PatrolPlan).where(
             PatrolPlan.origin_node == row.origin_node, PatrolPlan.status == PlanStatus.approved,
             PatrolPlan.starts_at < end, PatrolPlan.id != row.id,
         )
     ).all()  # fmt: skip
-    for other in overlapping:  # one approved plan at a time: a unit had two shifts at once
-        if other.starts_at + dt.timedelta(days=other.days) > row.starts_at:
+    for other in candidates:  # one approved plan at a time: a unit had two shifts at once
+        other_start, other_end = plan_period(other)
+        if other_end > start:
             raise Conflict(
-                f"plan {other.id} is approved for {other.starts_at.isoformat()} and "
-                f"{other.days} days, which overlaps this plan; change it by re-planning "
-                f"(POST /api/v1/patrols/plans/{other.id}/replan) or plan the days after it"
+                f"plan {other.id} is approved from {other_start.isoformat()} to "
+                f"{other_end.isoformat()}, which overlaps this plan's days; plan the days "
+                "after it"
             )
     row.status = PlanStatus.approved
     row.sharing_level = SharingLevel.binational
@@ -248,6 +251,16 @@ def approve_plan(session: Session, *, scope: Scope, plan_id: int) -> PlanPublic:
         object_ids=[row.uid],
     )  # fmt: skip
     return plan_public(session, row)
+
+
+def plan_period(row: PatrolPlan) -> tuple[dt.datetime, dt.datetime]:
+    """From the local midnight a plan starts at to the local midnight `days` later: its
+    shifts follow the clock on the wall, so across a change of summer time the period is an
+    hour shorter or longer than `days` × 24 h."""
+    zone = ZoneInfo(NODE_TIMEZONES[row.origin_node])
+    first = row.starts_at.astimezone(zone)
+    last = dt.datetime.combine(first.date() + dt.timedelta(days=row.days), first.time(), zone)
+    return row.starts_at, last.astimezone(dt.UTC)
 
 
 def _assignments_query(row: PatrolPlan) -> Any:

@@ -69,6 +69,17 @@ def _summary(errors: list[dict[str, Any]]) -> str:
     return f"{first['field']}: {first['message']}{more}"
 
 
+# psycopg refuses a NUL before sending (no SQLSTATE); PostgreSQL itself answers 22021
+# (character not in repertoire) or 22P05 (untranslatable character).
+_NUL_STATES = {"22021", "22P05"}
+
+
+def _holds_nul(exc: DataError) -> bool:
+    original = exc.orig
+    state = getattr(original, "sqlstate", None)
+    return state in _NUL_STATES or "NUL (0x00)" in str(original)
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(HitoError)
     async def _domain(_: Request, exc: HitoError) -> JSONResponse:
@@ -89,14 +100,17 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(DataError)
     async def _data(request: Request, exc: DataError) -> JSONResponse:
-        """A value the database refuses (PostgreSQL takes no NUL character in text) is the
-        client's input, not a server fault: the transaction rolled back, nothing changed.
-        Inputs are validated before they reach the database; this is the net under them."""
-        log.warning(
-            "database refused a value on %s %s: %s", request.method, request.url.path, exc.orig
+        """A NUL character reaching PostgreSQL, which stores none in any text, is the client's
+        input (validation refuses it first; this is the net under it): 422, the transaction
+        rolled back. Any other data error is a fault of the server, and stays a 500."""
+        if not _holds_nul(exc):
+            log.error("database error on %s %s", request.method, request.url.path, exc_info=exc)
+            return problem_response(500, "Internal server error", "the server failed; it is logged")
+        log.warning("a NUL character reached the database on %s %s", request.method,
+                    request.url.path)  # fmt: skip
+        return problem_response(
+            422, "Invalid input", "a text value holds a NUL character, which cannot be stored"
         )
-        cause = str(exc.orig).splitlines()[0] if exc.orig is not None else "invalid value"
-        return problem_response(422, "Invalid input", f"the database refused a value: {cause}")
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:

@@ -143,3 +143,18 @@ def test_names_in_each_others_columns_with_a_typing_slip_still_agree(trained: di
     assert "nearly" in fields["given_names"]["level"] and fields["given_names"]["weight"] > 5
     assert fields["surnames"]["weight"] == 0
     assert slipped["match_probability"] > 0.9, slipped
+
+
+def test_given_names_made_from_surnames_are_not_read_as_swapped(trained: dict) -> None:
+    """Fernando Fernández and Fernanda Fernández: each first given name is nearly the other's
+    surname, but the names also nearly agree in their own columns: not a swap."""
+    from hito.identity.linkage import explain
+
+    (pair,) = explain(
+        trained,
+        [_person("Fernando", "Fernández", "1990-01-01", "PE1")],
+        [_person("FERNANDA", "FERNÁNDEZ", "1990-01-01", "CL1")],
+    )
+    fields = {f["field"]: f for f in pair["fields"]}
+    assert "each other's columns" not in fields["given_names"]["level"], fields
+    assert fields["surnames"]["weight"] > 0, fields

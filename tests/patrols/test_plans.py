@@ -162,6 +162,19 @@ def test_one_approved_plan_at_a_time(login: Login, sessions: sessionmaker[Sessio
     assert approved == [first, after]
 
 
+def test_a_plans_days_follow_the_clock_across_summer_time() -> None:
+    """Chile moves its clocks forward on 6 September 2026: the week from local midnight of
+    1 September ends at local midnight of the 8th, an hour short of 7 × 24 h, so the next
+    week's plan does not overlap it."""
+    from hito.patrols.plans import plan_period
+
+    week = PatrolPlan(origin_node="CL", starts_at=dt.datetime(2026, 9, 1, 4, tzinfo=dt.UTC), days=7)
+    start, end = plan_period(week)
+    assert start == dt.datetime(2026, 9, 1, 4, tzinfo=dt.UTC)
+    assert end == dt.datetime(2026, 9, 8, 3, tzinfo=dt.UTC)  # midnight at UTC-3 now
+    assert end - start == dt.timedelta(days=7, hours=-1)
+
+
 def _replan(operator: httpx.Client, supervisor: httpx.Client, path: str, plan: Any) -> None:
     """A new event on the coast during a night shift: the change is shown, applied on asking."""
     event = {"sector": "S1-LITORAL", "at": "2025-11-26T02:30:00-03:00", "seconds": 3}
