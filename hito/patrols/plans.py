@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session
 
 from hito import audit
@@ -213,6 +213,9 @@ def get_plan(session: Session, *, scope: Scope, plan_id: int) -> PlanPublic:
     return plan_public(session, find_plan(session, scope=scope, plan_id=plan_id))
 
 
+_APPROVAL_LOCK = 0x48_50_4C_4E  # "HPLN": approvals one at a time (SQLite writes one at a time)
+
+
 def approve_plan(session: Session, *, scope: Scope, plan_id: int) -> PlanPublic:
     """A supervisor approves a draft; an approved plan is not approved again. Approval shares
     it with the other side (binational): the agreement says which of its fields go (sectors,
@@ -221,6 +224,8 @@ def approve_plan(session: Session, *, scope: Scope, plan_id: int) -> PlanPublic:
     row = find_plan(session, scope=scope, plan_id=plan_id, to="approves")
     if row.status is PlanStatus.approved:
         raise Conflict(f"plan {plan_id} is already approved")
+    if session.get_bind().dialect.name == "postgresql":  # two approvals at once: one waits
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _APPROVAL_LOCK})
     start, end = plan_period(row)
     candidates = session.scalars(
         select(PatrolPlan).where(
