@@ -8,7 +8,14 @@ services read the database for them.
 from hito.patrols.changes import propose_change
 from hito.patrols.coverage import Coverage, JudgedShift, critical_coverage, judged_shifts
 from hito.patrols.models import PlanStatus, UnitKind
-from hito.patrols.plans import approve_plan, build_problem, get_plan, list_plans, make_plan
+from hito.patrols.plans import (
+    approve_plan,
+    build_problem,
+    get_plan,
+    list_plans,
+    make_plan,
+    withdraw_plan,
+)
 from hito.patrols.problem import Impact, ShiftKind
 from hito.patrols.risk_schemas import SectorRisk
 from hito.patrols.schemas import (
@@ -53,4 +60,5 @@ __all__ = [
     "list_units",
     "make_plan",
     "risk_by_sector",
+    "withdraw_plan",
 ]

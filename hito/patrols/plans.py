@@ -238,8 +238,8 @@ def approve_plan(session: Session, *, scope: Scope, plan_id: int) -> PlanPublic:
         if other_end > start:
             raise Conflict(
                 f"plan {other.id} is approved from {other_start.isoformat()} to "
-                f"{other_end.isoformat()}, which overlaps this plan's days; plan the days "
-                "after it"
+                f"{other_end.isoformat()}, which overlaps this plan's days; withdraw it first "
+                f"(POST /api/v1/patrols/plans/{other.id}/withdraw) or plan the days after it"
             )
     row.status = PlanStatus.approved
     row.sharing_level = SharingLevel.binational
@@ -254,6 +254,25 @@ def approve_plan(session: Session, *, scope: Scope, plan_id: int) -> PlanPublic:
     audit.record(
         session, scope=scope, action="patrols.plan.approve", object_type="patrol_plan",
         object_ids=[row.uid],
+    )  # fmt: skip
+    return plan_public(session, row)
+
+
+def withdraw_plan(session: Session, *, scope: Scope, plan_id: int, reason: str) -> PlanPublic:
+    """A supervisor returns an approved plan to draft, with the reason (audited): its days are
+    free for another plan, its shifts no longer count, and the other side, which has it, gets
+    the new status with the next exchange (it stays shared so that it does)."""
+    scope.require("supervise")
+    row = find_plan(session, scope=scope, plan_id=plan_id, to="withdraws")
+    if row.status is not PlanStatus.approved:
+        raise Conflict(f"plan {plan_id} is not approved")
+    row.status = PlanStatus.draft
+    row.approved_by_id = None
+    row.approved_at = None
+    session.flush()
+    audit.record(
+        session, scope=scope, action="patrols.plan.withdraw", object_type="patrol_plan",
+        object_ids=[row.uid], detail={"reason": reason},
     )  # fmt: skip
     return plan_public(session, row)
 

@@ -10,6 +10,7 @@ from hito.events.sharing import WireLocation
 from hito.fields import EARLIEST, INPUT, LATEST, Day, Timestamp
 from hito.patrols.models import ImpactLevelName, PlanStatus, UnitKind
 from hito.records import SharingLevel
+from hito.text import Line
 
 
 class RiskQuery(BaseModel):
@@ -171,6 +172,12 @@ class PlanFilters(BaseModel):
     country: CountryCode | None = None
     status: PlanStatus | None = None
     limit: int = Field(50, ge=1, le=500)
+
+
+class Withdrawal(BaseModel):
+    model_config = INPUT
+
+    reason: Line = Field(min_length=3, max_length=500, description="why the plan is withdrawn")
 
 
 class ReplanRequest(BaseModel):

@@ -364,6 +364,7 @@ OTHERS = {
     ("POST", "/api/v1/patrols/plans"),
     ("GET", "/api/v1/patrols/plans/{plan_id}"),
     ("POST", "/api/v1/patrols/plans/{plan_id}/approve"),
+    ("POST", "/api/v1/patrols/plans/{plan_id}/withdraw"),  # test_sharing: own node, supervisors
     ("POST", "/api/v1/patrols/plans/{plan_id}/replan"),
     ("GET", "/api/v1/patrols/overrides"),  # this node's own, no record: test_overrides
     ("POST", "/api/v1/patrols/overrides"),  # supervisors; tests/patrols/test_overrides

@@ -112,3 +112,29 @@ def test_a_patrol_reaches_the_other_side_at_its_start_and_its_track_at_its_end(
     # Peru reads it but does not write Chile's log
     refused = peru.post(f"/api/v1/patrols/logs/{seen['id']}/points", json=points[:1])
     assert refused.status_code == 409
+
+
+def test_a_withdrawn_plan_frees_its_days_and_the_other_side_learns_it(
+    login: Login, sync: Callable[[], int]
+) -> None:
+    chile, operator, peru = login("cl.pdi"), login("cl.operator"), login("pe.operator")
+    plan = _draft(chile)
+    path = f"/api/v1/patrols/plans/{plan['id']}"
+    assert chile.post(f"{path}/approve").status_code == 200
+    sync()
+    (received,) = peru.get("/api/v1/patrols/plans", params={"country": "CL"}).json()
+    assert received["status"] == "approved"
+    reason = {"reason": "Plan aprobado por error: falta la unidad montada"}
+    assert operator.post(f"{path}/withdraw", json=reason).status_code == 403
+    assert peru.post(
+        f"/api/v1/patrols/plans/{received['id']}/withdraw", json=reason
+    ).status_code in (403, 409)
+    for bad in ({}, {"reason": ""}, {"reason": "a\x00b"}, {"reason": 5}):
+        assert chile.post(f"{path}/withdraw", json=bad).status_code == 422, bad
+    withdrawn = chile.post(f"{path}/withdraw", json=reason)
+    assert withdrawn.status_code == 200 and withdrawn.json()["status"] == "draft"
+    assert chile.post(f"{path}/withdraw", json=reason).status_code == 409  # not approved now
+    sync()
+    (received,) = peru.get("/api/v1/patrols/plans", params={"country": "CL"}).json()
+    assert received["status"] == "draft"  # no longer counted there either
+    assert chile.post(f"{path}/approve").status_code == 200  # its days were free: again

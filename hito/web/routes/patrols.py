@@ -17,6 +17,7 @@ from hito.patrols import (
     UnitCreate,
     UnitPublic,
 )
+from hito.patrols.schemas import Withdrawal
 from hito.web.deps import CurrentScope, PathId, SessionDep
 from hito.web.problems import documented
 
@@ -87,6 +88,18 @@ def get_plan(plan_id: PathId, scope: CurrentScope, session: SessionDep) -> PlanP
 def approve_plan(plan_id: PathId, scope: CurrentScope, session: SessionDep) -> PlanPublic:
     """A supervisor approves a draft plan."""
     return patrols.approve_plan(session, scope=scope, plan_id=plan_id)
+
+
+@router.post(
+    "/patrols/plans/{plan_id}/withdraw",
+    response_model=PlanPublic,
+    responses=documented(401, 403, 404, 409, 422),
+)
+def withdraw_plan(
+    plan_id: PathId, data: Withdrawal, scope: CurrentScope, session: SessionDep
+) -> PlanPublic:
+    """A supervisor returns an approved plan to draft, saying why; its days are free again."""
+    return patrols.withdraw_plan(session, scope=scope, plan_id=plan_id, reason=data.reason)
 
 
 @router.post(
