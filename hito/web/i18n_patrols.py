@@ -125,6 +125,18 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Plan aprobado y compartido con el otro lado.",
         "Plan approved and shared with the other side.",
     ),
+    "pt_withdraw": ("Retirar plan", "Withdraw plan"),
+    "pt_withdraw_reason": ("Motivo", "Reason"),
+    "pt_withdraw_help": (
+        "El plan vuelve a borrador: sus días quedan libres para otro plan y el otro lado lo sabe "
+        "en el próximo intercambio.",
+        "The plan goes back to draft: its days are free for another plan and the other side "
+        "learns it at the next exchange.",
+    ),
+    "pt_withdrawn": (
+        "Plan retirado: vuelve a ser un borrador.",
+        "Plan withdrawn: it is a draft again.",
+    ),
     "pt_not_yours": (
         "Plan del otro lado: solo su nodo lo modifica.",
         "The other side's plan: only its node changes it.",

@@ -158,6 +158,19 @@ def test_a_supervisor_approves_a_draft_on_the_board_and_an_officer_cannot(
         assert supervisor.get(missing).status_code == 404
         assert supervisor.post(f"{missing}/approve").status_code == 404
 
+    # an approved plan is withdrawn on the board, with a reason; an officer cannot
+    assert f'action="{board_url}/withdraw"' in after.text and "Retirar plan" in after.text
+    assert "/withdraw" not in officer.get(board_url).text
+    assert officer.post(f"{board_url}/withdraw", data={"reason": "por error"}).status_code == 403
+    for bad in ("", "  ", "x\x00y", "a" * 600):
+        refused = supervisor.post(f"{board_url}/withdraw", data={"reason": bad})
+        assert refused.status_code == 422 and 'role="alert"' in refused.text, bad
+    withdrawn = supervisor.post(f"{board_url}/withdraw", data={"reason": "Aprobado por error"})
+    assert withdrawn.status_code == 303 and withdrawn.headers["location"].endswith("?withdrawn=1")
+    back = supervisor.get(withdrawn.headers["location"])
+    assert "Plan withdrawn: it is a draft again." in back.text  # English since ?lang=en above
+    assert 'data-status="draft"' in back.text and f'action="{board_url}/approve"' in back.text
+
 
 def test_the_other_sides_approved_plan_beside_ours_joint_shifts_marked(
     login: Login, signed_in: SignedIn, sync: Callable[[], int]

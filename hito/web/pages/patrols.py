@@ -30,7 +30,7 @@ from hito.patrols import (
     ShiftKind,
 )
 from hito.patrols.problem import Shift, shift_kind
-from hito.patrols.schemas import AssignmentPublic, UnitPublic
+from hito.patrols.schemas import AssignmentPublic, UnitPublic, Withdrawal
 from hito.settings import NODE_TIMEZONES, Settings
 from hito.web.deps import SettingsDep
 from hito.web.pages._render import (
@@ -298,7 +298,13 @@ def _plan_view(
             and plan.country == settings.node
             and scope.may("supervise")
         ),
+        can_withdraw=(
+            plan.status is PlanStatus.approved
+            and plan.country == settings.node
+            and scope.may("supervise")
+        ),
         approved=request.query_params.get("approved"),
+        withdrawn=request.query_params.get("withdrawn"),
         drafted=request.query_params.get("drafted"),
         error=error,
     )
@@ -336,3 +342,28 @@ def approve(
         )
         return page
     return RedirectResponse(f"/patrols/plans/{plan_id}?approved=1", status_code=303)
+
+
+@router.post("/patrols/plans/{plan_id:int}/withdraw")
+def withdraw(
+    request: Request, scope: PageScope, session: PageSession, settings: SettingsDep, plan_id: int,
+    reason: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:  # fmt: skip
+    """A supervisor returns an approved plan of this node to draft, with the reason typed."""
+    if scope is None:
+        return to_login(request)
+    if not 1 <= plan_id <= MAX_ID:
+        return not_found(request, scope, settings)
+    try:
+        typed = Withdrawal.model_validate({"reason": reason.strip()})
+        patrols.withdraw_plan(session, scope=scope, plan_id=plan_id, reason=typed.reason)
+    except NotFound:
+        return not_found(request, scope, settings)
+    except (ValidationError, HitoError) as problem:
+        session.rollback()
+        page = _plan_view(request, scope, session, settings, plan_id, problem_message(problem))
+        page.status_code = (
+            403 if isinstance(problem, Forbidden) else 409 if isinstance(problem, Conflict) else 422
+        )
+        return page
+    return RedirectResponse(f"/patrols/plans/{plan_id}?withdrawn=1", status_code=303)
