@@ -158,3 +158,27 @@ def test_given_names_made_from_surnames_are_not_read_as_swapped(trained: dict) -
     fields = {f["field"]: f for f in pair["fields"]}
     assert "each other's columns" not in fields["given_names"]["level"], fields
     assert fields["surnames"]["weight"] > 0, fields
+
+
+def test_a_missing_surname_reads_as_missing_not_as_a_swap(trained: dict) -> None:
+    """Both weigh nothing and Splink numbers both -1: the explanation tells them apart by the
+    values compared."""
+    from hito.identity.linkage import explain
+
+    (missing,) = explain(
+        trained,
+        [_person("Luis", "", "1996-08-02", "PE1")],
+        [_person("LUIS", "CABRERA", "1996-08-02", "CL1")],
+    )
+    (swapped,) = explain(
+        trained,
+        [_person("Luis", "Cabrera Gutiérrez", "1996-08-02", "PE1")],
+        [_person("CABRERA", "LUIS", "1996-08-02", "CL1")],
+    )
+    surnames = {p["id_left"] + str(i): f for i, p in enumerate((missing, swapped))
+                for f in p["fields"] if f["field"] == "surnames"}  # fmt: skip
+    assert surnames["PE10"]["level"] == "missing on one side"
+    assert (
+        surnames["PE11"]["level"] == "names in each other's columns: weighed once, in given names"
+    )
+    assert surnames["PE10"]["weight"] == surnames["PE11"]["weight"] == 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+import re
 import tempfile
 import time
 from collections.abc import Callable, Sequence
@@ -436,15 +437,23 @@ def _with_fields(connection: Any, table: str, threshold: float, linker: Linker) 
 
 
 def _fields(
-    row: dict[str, Any], levels: dict[str, dict[int, tuple[str, float]]]
+    row: dict[str, Any],
+    levels: dict[str, dict[int, tuple[str, float]]],
+    nulls: dict[str, tuple[str, str]] | None = None,
 ) -> list[dict[str, Any]]:
     """Each comparison's level and weight, from its gamma column (score_pairs) or, where
-    predict gives only the weight (mw_ columns), from the level of that weight."""
+    predict gives only the weight (mw_ columns), from the level of that weight. `nulls`
+    (`_null_levels`) tells a missing value from the other levels that weigh nothing, where the
+    row holds the compared values."""
     fields = []
     for name, by_gamma in levels.items():
         gamma = row.get(f"gamma_{name}")
         if gamma is not None:
             label, weight = by_gamma.get(gamma, (str(gamma), 0.0))
+            column, other = (nulls or {}).get(name, ("", ""))
+            if gamma == -1 and column and f"{column}_l" in row:
+                present = row[f"{column}_l"] is not None and row[f"{column}_r"] is not None
+                label = other if present else MISSING
         elif f"mw_{name}" in row and row[f"mw_{name}"] is not None:
             weight = round(row[f"mw_{name}"], 2)
             label = min(by_gamma.values(), key=lambda lw: abs(lw[1] - weight))[0]
@@ -519,14 +528,14 @@ def explain(
     linker = Linker(inputs, settings, log_level=None, validate_settings=False)
     scored = linker.inference.score_pairs(inputs[0], inputs[1])
     rows = connection.sql(f"select * from {scored.physical_name}").to_arrow_table()
-    labels = _level_labels(model_json)
+    labels, nulls = _level_labels(model_json), _null_levels(model_json)
     return [
         {
             "id_left": row["id_l"],
             "id_right": row["id_r"],
             "match_probability": row["match_probability"],
             "match_weight": row["match_weight"],
-            "fields": _fields(row, labels),
+            "fields": _fields(row, labels, nulls),
         }
         for row in rows.to_pylist()
     ]
@@ -555,7 +564,7 @@ def _level_labels(model_json: dict[str, Any]) -> dict[str, dict[int, tuple[str, 
         # Every null level weighs nothing and reads -1; a comparison with more than the
         # missing value's names them all.
         nulls = [lv for lv in comparison["comparison_levels"] if lv.get("is_null_level")]
-        missing = ["missing on one side"] + [lv.get("label_for_charts") or "" for lv in nulls[1:]]
+        missing = [MISSING] + [lv.get("label_for_charts") or "" for lv in nulls[1:]]
         mapping: dict[int, tuple[str, float]] = {-1: (" / ".join(dict.fromkeys(missing)), 0.0)}
         for index, level in enumerate(levels):
             m, u = level.get("m_probability"), level.get("u_probability")
@@ -564,3 +573,21 @@ def _level_labels(model_json: dict[str, Any]) -> dict[str, dict[int, tuple[str, 
             mapping[len(levels) - 1 - index] = (label, weight)
         labels[name] = mapping
     return labels
+
+
+MISSING = "missing on one side"
+_NULL_COLUMN = re.compile(r'^"?(\w+)_l"? IS NULL', re.IGNORECASE)
+
+
+def _null_levels(model_json: dict[str, Any]) -> dict[str, tuple[str, str]]:
+    """comparison → (the column whose missing value is its first null level, the label of its
+    other null levels), for the comparisons that have more than one (surnames: names in each
+    other's columns, weighed in given names)."""
+    found = {}
+    for comparison in model_json["comparisons"]:
+        nulls = [lv for lv in comparison["comparison_levels"] if lv.get("is_null_level")]
+        match = _NULL_COLUMN.match(nulls[0]["sql_condition"]) if len(nulls) > 1 else None
+        if match:
+            others = dict.fromkeys(lv.get("label_for_charts") or "" for lv in nulls[1:])
+            found[comparison["output_column_name"]] = (match.group(1), " / ".join(others))
+    return found
