@@ -335,12 +335,7 @@ def approve(
     except NotFound:
         return not_found(request, scope, settings)
     except HitoError as problem:
-        session.rollback()
-        page = _plan_view(request, scope, session, settings, plan_id, problem_message(problem))
-        page.status_code = (
-            403 if isinstance(problem, Forbidden) else 409 if isinstance(problem, Conflict) else 422
-        )
-        return page
+        return _refused(request, scope, session, settings, plan_id, problem)
     return RedirectResponse(f"/patrols/plans/{plan_id}?approved=1", status_code=303)
 
 
@@ -360,10 +355,18 @@ def withdraw(
     except NotFound:
         return not_found(request, scope, settings)
     except (ValidationError, HitoError) as problem:
-        session.rollback()
-        page = _plan_view(request, scope, session, settings, plan_id, problem_message(problem))
-        page.status_code = (
-            403 if isinstance(problem, Forbidden) else 409 if isinstance(problem, Conflict) else 422
-        )
-        return page
+        return _refused(request, scope, session, settings, plan_id, problem)
     return RedirectResponse(f"/patrols/plans/{plan_id}?withdrawn=1", status_code=303)
+
+
+def _refused(
+    request: Request, scope: Scope, session: Session, settings: Settings, plan_id: int,
+    problem: ValidationError | HitoError,
+) -> Response:  # fmt: skip
+    """The board again, nothing changed, with why the action was refused."""
+    session.rollback()
+    page = _plan_view(request, scope, session, settings, plan_id, problem_message(problem))
+    page.status_code = (
+        403 if isinstance(problem, Forbidden) else 409 if isinstance(problem, Conflict) else 422
+    )
+    return page
