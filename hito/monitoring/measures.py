@@ -173,18 +173,16 @@ def separation_alerts(session: Session, scope: Scope, at: dt.datetime) -> Measur
 
 @measure("critical_sector_coverage")
 def patrol_shifts(session: Session, scope: Scope, at: dt.datetime) -> Measure:
-    from hito.patrols import judged_shifts  # loads OR-Tools: when measured
+    from hito.patrols import Coverage, judged_shifts  # loads OR-Tools: when measured
 
     judged = judged_shifts(session, scope=scope, start=at - WEEK, end=at)
-    if not judged:
-        return Measure(None, [])
-    share = sum(shift.patrolled for shift in judged) / len(judged)
+    share = Coverage.of(judged).share
     rows: list[Row] = [
         (shift.plan_uid, shift.starts_at,
          f"{shift.impact}; {'patrolled' if shift.patrolled else 'not patrolled'}")
         for shift in judged
     ]  # fmt: skip
-    return Measure(round(100 * share, 1), rows)
+    return Measure(None if share is None else round(100 * share, 1), rows)
 
 
 _ANSWERED = exists().where(InformationAnswer.request_uid == InformationRequest.uid)

@@ -6,7 +6,7 @@ services read the database for them.
 """
 
 from hito.patrols.changes import propose_change
-from hito.patrols.coverage import Coverage, JudgedShift, critical_coverage, judged_shifts
+from hito.patrols.coverage import Coverage, JudgedShift, judged_shifts
 from hito.patrols.models import PlanStatus, UnitKind
 from hito.patrols.plans import (
     approve_plan,
@@ -53,7 +53,6 @@ __all__ = [
     "approve_plan",
     "build_problem",
     "create_units",
-    "critical_coverage",
     "judged_shifts",
     "get_plan",
     "list_plans",

@@ -47,6 +47,11 @@ class Coverage:
     planned: int  # shifts planned in high or critical sectors, ended in the window
     patrolled: int
 
+    @classmethod
+    def of(cls, shifts: list[JudgedShift]) -> Coverage:
+        """The figure over the shifts `judged_shifts` judged."""
+        return cls(len(shifts), sum(shift.patrolled for shift in shifts))
+
     @property
     def share(self) -> float | None:
         return self.patrolled / self.planned if self.planned else None
@@ -86,7 +91,7 @@ def patrols_readable(session: Session, scope: Scope, node: str) -> bool:
 
 @dataclass(frozen=True)
 class JudgedShift:
-    """A shift `critical_coverage` counts: its plan, start, level, and whether it was patrolled."""
+    """A shift the coverage counts: its plan, start, level, and whether it was patrolled."""
 
     plan_uid: str
     starts_at: dt.datetime
@@ -94,21 +99,13 @@ class JudgedShift:
     patrolled: bool
 
 
-def critical_coverage(
-    session: Session, *, scope: Scope, start: dt.datetime, end: dt.datetime
-) -> Coverage:
-    """Coverage over what the session lets the user see (it scopes plans, their shifts and
-    patrols), of the sides whose patrols `scope` may read; patrols started after `end` are not
-    known at `end`."""
-    judged = judged_shifts(session, scope=scope, start=start, end=end)
-    return Coverage(len(judged), sum(shift.patrolled for shift in judged))
-
-
 def judged_shifts(
     session: Session, *, scope: Scope, start: dt.datetime, end: dt.datetime
 ) -> list[JudgedShift]:
-    """Every shift `critical_coverage` counts, each said patrolled or not by the same matching
-    (what its drill-down lists)."""
+    """Every shift the coverage counts, each said patrolled or not, over what the session lets
+    the user see (it scopes plans, their shifts and patrols), of the sides whose patrols
+    `scope` may read; patrols started after `end` are not known at `end`. `Coverage.of` gives
+    the figure from them, the drill-down lists them."""
     query = select(PatrolAssignment.sector_id, PatrolAssignment.country,
                    PatrolAssignment.agency_id, PatrolAssignment.kind,
                    PatrolAssignment.starts_at, PatrolAssignment.ends_at,
