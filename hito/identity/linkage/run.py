@@ -563,9 +563,8 @@ def _level_labels(model_json: dict[str, Any]) -> dict[str, dict[int, tuple[str, 
         levels = [lv for lv in comparison["comparison_levels"] if not lv.get("is_null_level")]
         # Every null level weighs nothing and reads -1; a comparison with more than the
         # missing value's names them all.
-        nulls = [lv for lv in comparison["comparison_levels"] if lv.get("is_null_level")]
-        missing = [MISSING] + [lv.get("label_for_charts") or "" for lv in nulls[1:]]
-        mapping: dict[int, tuple[str, float]] = {-1: (" / ".join(dict.fromkeys(missing)), 0.0)}
+        missing = " / ".join(dict.fromkeys([MISSING, *_other_nulls(comparison)]))
+        mapping: dict[int, tuple[str, float]] = {-1: (missing, 0.0)}
         for index, level in enumerate(levels):
             m, u = level.get("m_probability"), level.get("u_probability")
             weight = round(math.log2(m / u), 2) if m and u else 0.0
@@ -585,9 +584,17 @@ def _null_levels(model_json: dict[str, Any]) -> dict[str, tuple[str, str]]:
     other's columns, weighed in given names)."""
     found = {}
     for comparison in model_json["comparisons"]:
-        nulls = [lv for lv in comparison["comparison_levels"] if lv.get("is_null_level")]
-        match = _NULL_COLUMN.match(nulls[0]["sql_condition"]) if len(nulls) > 1 else None
+        others = _other_nulls(comparison)
+        if not others:
+            continue
+        first = next(lv for lv in comparison["comparison_levels"] if lv.get("is_null_level"))
+        match = _NULL_COLUMN.match(first["sql_condition"])
         if match:
-            others = dict.fromkeys(lv.get("label_for_charts") or "" for lv in nulls[1:])
             found[comparison["output_column_name"]] = (match.group(1), " / ".join(others))
     return found
+
+
+def _other_nulls(comparison: dict[str, Any]) -> list[str]:
+    """The distinct labels of a comparison's null levels after the first (the missing value)."""
+    nulls = [lv for lv in comparison["comparison_levels"] if lv.get("is_null_level")]
+    return list(dict.fromkeys(lv.get("label_for_charts") or "" for lv in nulls[1:]))
