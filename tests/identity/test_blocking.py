@@ -7,8 +7,8 @@ from collections import Counter
 import pyarrow as pa
 import pytest
 
-from hito.identity.linkage import blocking_recall, run
-from hito.identity.linkage.blocking import RULES, Rule, budget, choose
+from hito.identity.linkage import blocking, blocking_recall, dedupe, link, run
+from hito.identity.linkage.blocking import GUARDED, RULES, Rule, budget, choose
 from hito.identity.screening.scoring import one_digit_apart
 from hito.identity.synthetic import Noise, Population, record, registries
 
@@ -97,11 +97,41 @@ def test_the_variations_combined_reach_scoring_through_guarded_rules() -> None:
         assert recall(connection, [*RULES, *names_alone], "l_t", "r_t", "truth_t") == (1, 0), rule
         assert recall(connection, [rule], "l_t", "r_t", "truth_t") == (1, 1), rule
         connection.unregister("truth_t")
-    rules, dropped = choose(connection, "l_t", "r_t", ())
-    assert not dropped
+    choice = choose(connection, "l_t", "r_t", ())
+    rules = choice.rules
+    assert not choice.dropped
     connection.register("truth_t", pa.table({"id_left": ["L1", "L2", "L3"],
                                              "id_right": ["R1", "R2", "R3"]}))  # fmt: skip
     assert recall(connection, rules, "l_t", "r_t", "truth_t") == (3, 3)
+
+
+def test_guarded_rules_are_kept_while_all_the_pairs_stay_within_the_total_budget(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    data = registries(3000, 1500, seed=3, profile="hard")
+    connection = run.connect()
+    tables = {"l_t": pa.Table.from_pylist(data.left), "r_t": pa.Table.from_pylist(data.right)}
+    run._prepare(connection, tables, ())
+    everything = choose(connection, "l_t", "r_t", ())
+    assert everything.rules[: len(RULES) + len(GUARDED)] == [*RULES, *GUARDED]
+    assert not everything.dropped
+
+    def pairs(rules: list[Rule]) -> int:
+        return sum(blocking._count(connection, rule, "l_t", "r_t") for rule in rules)
+
+    # A budget that leaves room for some guarded rules, not all: those past it are left out,
+    # with their counts, and the pairs kept stay within it.
+    core, guarded = pairs(RULES), pairs(GUARDED)
+    limit = core + guarded // 2
+    monkeypatch.setattr(blocking, "total_budget", lambda records: limit)
+    some = choose(connection, "l_t", "r_t", ())
+    kept = [rule for rule in some.rules if rule in GUARDED]
+    left_out = [rule for rule, _ in some.dropped]
+    assert kept and left_out and set(left_out) <= set(GUARDED)
+    assert len(kept) + len(left_out) == len(GUARDED)
+    assert core + pairs(kept) <= limit < core + guarded
+    for rule, count in some.dropped:
+        assert count == blocking._count(connection, rule, "l_t", "r_t") > 0
 
 
 @pytest.mark.parametrize("profile", ["hard", "realistic"])
@@ -125,7 +155,8 @@ def test_optional_rules_stay_within_budget() -> None:
     connection = run.connect()
     table = pa.Table.from_pylist(rows)
     run._prepare(connection, {"a_t": table, "b_t": table}, ("country_of_birth", "street"))
-    kept, dropped = choose(connection, "a_t", "b_t", ("country_of_birth", "street"))
+    choice = choose(connection, "a_t", "b_t", ("country_of_birth", "street"))
+    kept, dropped = choice.rules, choice.dropped
     kept_keys = {tuple(k for k, _ in rule.keys) for rule in kept}
     # 1,200 × 1,200 pairs share the country: over the budget for 2,400 records, left out.
     assert budget(2400) < 1_440_000
@@ -202,3 +233,44 @@ def test_one_digit_of_the_year() -> None:
     assert one_digit_apart(1987, 1984) and one_digit_apart(1987, 1997)
     assert not one_digit_apart(1975, 2005) and not one_digit_apart(1987, 1987)
     assert not one_digit_apart(1945, 1875)
+
+
+def _scored(pairs: pa.Table) -> dict[tuple[str, str], tuple[float, str]]:
+    rows = zip(
+        pairs.column("id_left").to_pylist(), pairs.column("id_right").to_pylist(),
+        pairs.column("match_probability").to_pylist(), pairs.column("decision").to_pylist(),
+        strict=True,
+    )  # fmt: skip
+    return {(a, b): (round(p, 9), d) for a, b, p, d in rows}
+
+
+def test_scoring_in_slices_gives_the_pairs_of_one_go(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past `PAIRS_PER_SLICE` counted pairs, prediction runs slice by slice of the right-hand
+    records (memory follows the slice): the pairs, their probabilities and the decisions are
+    those of one go, none lost or doubled at a slice's edge."""
+    data = registries(1500, 800, seed=21, noise=Noise())
+    left, right = pa.Table.from_pylist(data.left), pa.Table.from_pylist(data.right)
+    whole = link(left, right, threshold=0.9, review_from=0.3, one_to_one=True)
+    seen: list[int] = []
+    slices = run.slices
+    monkeypatch.setattr(run, "PAIRS_PER_SLICE", 1_000)
+    monkeypatch.setattr(run, "slices", lambda pairs: seen.append(slices(pairs)) or seen[-1])
+    sliced = link(left, right, threshold=0.9, review_from=0.3, one_to_one=True)
+    assert seen and seen[0] >= 5, seen
+    assert whole.pairs.num_rows > 250
+    assert _scored(sliced.pairs) == _scored(whole.pairs)
+
+
+def test_a_deduplication_in_slices_gives_the_clusters_of_one_go(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    data = registries(1200, 600, seed=22, noise=Noise())
+    table = pa.Table.from_pylist(data.left + data.right)
+    whole = dedupe(table, threshold=0.9, pairs_from=0.3)
+    monkeypatch.setattr(run, "PAIRS_PER_SLICE", 1_000)
+    sliced = dedupe(table, threshold=0.9, pairs_from=0.3)
+    assert whole.clusters is not None and sliced.clusters is not None
+    clusters = whole.clusters.to_pylist()
+    assert len({row["cluster_id"] for row in clusters}) < len(clusters) - 200
+    assert sliced.clusters.to_pylist() == clusters
+    assert sliced.pairs.num_rows == whole.pairs.num_rows > 200
