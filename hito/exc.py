@@ -6,13 +6,26 @@ from typing import Any
 
 
 class HitoError(Exception):
+    """`detail` is English and is what the API answers; `key` (with `params`) optionally names
+    the same refusal in the pages' catalog (hito/web/i18n*.py), so that a page can say it in
+    the reader's language. The API never shows the key."""
+
     status = 400
     title = "Bad request"
 
-    def __init__(self, detail: str, *, errors: list[dict[str, Any]] | None = None) -> None:
+    def __init__(
+        self,
+        detail: str,
+        *,
+        errors: list[dict[str, Any]] | None = None,
+        key: str | None = None,
+        params: dict[str, Any] | None = None,
+    ) -> None:
         super().__init__(detail)
         self.detail = detail
         self.errors = errors or []
+        self.key = key
+        self.params = dict(params or {})
 
 
 class InvalidInput(HitoError):

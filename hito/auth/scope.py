@@ -137,7 +137,11 @@ class Scope:
 
     def require(self, action: str) -> None:
         if not self.may(action):
-            raise Forbidden(f"your roles do not allow the action {action!r}")
+            raise Forbidden(
+                f"your roles do not allow the action {action!r}",
+                key="err_roles_forbid",
+                params={"action": action},
+            )
 
 
 def unrestricted(node: str = "CL") -> Scope:

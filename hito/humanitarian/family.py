@@ -326,7 +326,9 @@ def check_unaccompanied(session: Session, *, person: Person, status: ChildStatus
         raise Conflict(
             f"an adult of this child's group (encounter {adults[0]}) was recorded at the same "
             "place: record the child as accompanied, or as separated if that adult is not "
-            "their usual caregiver"
+            "their usual caregiver",
+            key="h_err_adult_with_child",
+            params={"adult": adults[0]},
         )
 
 

@@ -120,14 +120,24 @@ def refer(
     now = now or utcnow()
     case = case_of(session, case_id)
     if case.origin_node != scope.node:
-        raise Forbidden(f"case {case_id} is {case.origin_node}'s: its referrals are made there")
+        raise Forbidden(
+            f"case {case_id} is {case.origin_node}'s: its referrals are made there",
+            key="h_err_case_elsewhere",
+            params={"case": case_id, "node": case.origin_node},
+        )
     if case.status is not CaseStatus.open:
-        raise Conflict(f"case {case_id} is closed")
+        raise Conflict(
+            f"case {case_id} is closed", key="h_err_case_closed", params={"case": case_id}
+        )
     facility = facility_of(session, data.facility_id)
     offered = offers(session, facility.id)
     # A facility of the other side has its profile there; this node checks only its own.
     if (offered or facility.origin_node == scope.node) and data.service not in offered:
-        raise InvalidInput(f"{facility.name} does not offer {data.service.value}")
+        raise InvalidInput(
+            f"{facility.name} does not offer {data.service.value}",
+            key="h_err_not_offered",
+            params={"facility": facility.name, "service": data.service.value},
+        )
     consent = session.scalar(
         select(ConsentRow)
         .where(ConsentRow.case_id == case.id)
@@ -138,21 +148,32 @@ def refer(
     if consent is None or not consent.given or ShareWith.service_providers not in share_with:
         raise Conflict(
             "the person has not agreed to share their case with service providers: "
-            "record their consent first"
+            "record their consent first",
+            key="h_err_no_consent_providers",
         )
     across = facility.country != scope.node
     if across and ShareWith.other_side not in share_with:
         raise Conflict(
             f"{facility.name} is across the border: the person has not agreed to share "
-            "their case with the other side"
+            "their case with the other side",
+            key="h_err_no_consent_across",
+            params={"facility": facility.name},
         )
     hold_until = None
     if data.bed_category is not None:
         if facility.kind is not FacilityKind.shelter:
-            raise InvalidInput(f"{facility.name} is not a shelter: no bed to hold")
+            raise InvalidInput(
+                f"{facility.name} is not a shelter: no bed to hold",
+                key="h_err_not_shelter",
+                params={"facility": facility.name},
+            )
         # This node counts its own shelters' beds; across the border the shelter decides.
         if not across and free_beds(session, facility.id, data.bed_category, now) < 1:
-            raise Conflict(f"{facility.name} has no free bed for {data.bed_category.value}")
+            raise Conflict(
+                f"{facility.name} has no free bed for {data.bed_category.value}",
+                key="h_err_no_bed",
+                params={"facility": facility.name, "bed": data.bed_category.value},
+            )
     deadline = now + dt.timedelta(hours=deadlines[case.priority])
     if data.bed_category is not None:
         hold_until = deadline
@@ -160,7 +181,9 @@ def refer(
     if person is None:
         raise Conflict(
             f"the latest encounter of case {case_id} is not one you may see: a colleague of "
-            "the country that recorded it makes this referral"
+            "the country that recorded it makes this referral",
+            key="h_err_encounter_hidden",
+            params={"case": case_id},
         )
     parts = {ConsentedPart(p) for p in consent.parts.split()}
     shared = _shared(session, case.id, person, parts)

@@ -112,7 +112,11 @@ def open_case_for(session: Session, *, scope: Scope, person: Person) -> Humanita
             case.sector_id = _sector_of(session, person)
         return case
     if session.scalar(select(CaseEncounter.case_id).where(CaseEncounter.person_id == person.id)):
-        raise Conflict(f"person {person.id} belongs to a closed case: reopen it first")
+        raise Conflict(
+            f"person {person.id} belongs to a closed case: reopen it first",
+            key="h_err_closed_case",
+            params={"person": person.id},
+        )
     rules = rulebook.current(session)
     decision = rules.decide({})
     case = HumanitarianCase(
@@ -213,7 +217,11 @@ def record_screening(
     age, uncertainty = _age(person, data, now)
     if data.details is not None and data.details.child_status is not None and age is not None:
         if age - (uncertainty or 0) >= ADULT_FROM:
-            raise InvalidInput(f"child_status is for children; this person is {age}")
+            raise InvalidInput(
+                f"child_status is for children; this person is {age}",
+                key="h_err_not_a_child",
+                params={"age": age},
+            )
     if data.details is not None:
         from hito.humanitarian.family import check_unaccompanied
 

@@ -92,7 +92,10 @@ def make_plan(session: Session, *, scope: Scope, request: PlanRequest) -> PlanPu
     scope.require("write")
     problem = build_problem(session, scope=scope, request=request)
     if not problem.units:
-        raise InvalidInput("no patrol units to plan: add units first (hito patrols units load)")
+        raise InvalidInput(
+            "no patrol units to plan: add units first (hito patrols units load)",
+            key="pt_err_no_units",
+        )
     plan = solve(problem, seconds=request.seconds, seed=request.seed)
     cover = game.coverage(problem, game.staffing(plan), problem.reachable())
     row = PatrolPlan(
@@ -166,7 +169,11 @@ def find_plan(session: Session, *, scope: Scope, plan_id: int, to: str | None = 
     if row is None:
         raise NotFound(f"plan {plan_id} not found")
     if to is not None and row.origin_node != scope.node:
-        raise Conflict(f"plan {plan_id} is the other side's: only its node {to} it")
+        raise Conflict(
+            f"plan {plan_id} is the other side's: only its node {to} it",
+            key="pt_err_other_side",
+            params={"plan": plan_id},
+        )
     return row
 
 
@@ -223,7 +230,11 @@ def approve_plan(session: Session, *, scope: Scope, plan_id: int) -> PlanPublic:
     scope.require("supervise")
     row = find_plan(session, scope=scope, plan_id=plan_id, to="approves")
     if row.status is PlanStatus.approved:
-        raise Conflict(f"plan {plan_id} is already approved")
+        raise Conflict(
+            f"plan {plan_id} is already approved",
+            key="pt_err_already_approved",
+            params={"plan": plan_id},
+        )
     if session.get_bind().dialect.name == "postgresql":  # two approvals at once: one waits
         session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _APPROVAL_LOCK})
     start, end = plan_period(row)
@@ -236,10 +247,17 @@ def approve_plan(session: Session, *, scope: Scope, plan_id: int) -> PlanPublic:
     for other in candidates:  # one approved plan at a time: a unit had two shifts at once
         other_start, other_end = plan_period(other)
         if other_end > start:
+            zone = ZoneInfo(NODE_TIMEZONES[other.origin_node])
             raise Conflict(
                 f"plan {other.id} is approved from {other_start.isoformat()} to "
                 f"{other_end.isoformat()}, which overlaps this plan's days; withdraw it first "
-                f"(POST /api/v1/patrols/plans/{other.id}/withdraw) or plan the days after it"
+                f"(POST /api/v1/patrols/plans/{other.id}/withdraw) or plan the days after it",
+                key="pt_err_overlaps",
+                params={
+                    "other": other.id,
+                    "first": other_start.astimezone(zone).date().isoformat(),
+                    "last": (other_end.astimezone(zone) - dt.timedelta(days=1)).date().isoformat(),
+                },
             )
     row.status = PlanStatus.approved
     row.sharing_level = SharingLevel.binational
@@ -265,7 +283,11 @@ def withdraw_plan(session: Session, *, scope: Scope, plan_id: int, reason: str) 
     scope.require("supervise")
     row = find_plan(session, scope=scope, plan_id=plan_id, to="withdraws")
     if row.status is not PlanStatus.approved:
-        raise Conflict(f"plan {plan_id} is not approved")
+        raise Conflict(
+            f"plan {plan_id} is not approved",
+            key="pt_err_not_approved",
+            params={"plan": plan_id},
+        )
     row.status = PlanStatus.draft
     row.approved_by_id = None
     row.approved_at = None

@@ -140,6 +140,11 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Records of this node the agreement lets go, as type:global_id, one per line",
     ),
     "overdue_count": ("solicitudes vencidas", "overdue requests"),
+    # a service's refusals (HitoError keys) common to every page
+    "err_roles_forbid": (
+        "Sus roles no permiten la acción «{action}».",
+        "Your roles do not allow the action '{action}'.",
+    ),
 }
 
 

@@ -118,4 +118,57 @@ STRINGS: dict[str, tuple[str, str]] = {
     "h_side": ("Lado", "Side"),
     "h_services": ("Servicios en ambos lados", "Services on both sides"),
     "h_hours": ("Horario", "Hours"),
+    # a service's refusals (HitoError keys), shown on the case and screening pages
+    "h_err_case_elsewhere": (
+        "El caso {case} es de {node}: sus derivaciones se hacen allá.",
+        "Case {case} is {node}'s: its referrals are made there.",
+    ),
+    "h_err_case_closed": ("El caso {case} está cerrado.", "Case {case} is closed."),
+    "h_err_not_offered": (
+        "{facility} no ofrece el servicio solicitado ({service}).",
+        "{facility} does not offer the service asked for ({service}).",
+    ),
+    "h_err_no_consent_providers": (
+        "La persona no ha aceptado compartir su caso con los servicios a los que se la "
+        "deriva: registre primero su consentimiento.",
+        "The person has not agreed to share their case with service providers: record their "
+        "consent first.",
+    ),
+    "h_err_no_consent_across": (
+        "{facility} está al otro lado de la frontera: la persona no ha aceptado compartir su "
+        "caso con el otro lado.",
+        "{facility} is across the border: the person has not agreed to share their case with "
+        "the other side.",
+    ),
+    "h_err_not_shelter": (
+        "{facility} no es un albergue: no hay cama que reservar.",
+        "{facility} is not a shelter: there is no bed to hold.",
+    ),
+    "h_err_no_bed": (
+        "{facility} no tiene cama libre en la categoría pedida ({bed}).",
+        "{facility} has no free bed in the category asked for ({bed}).",
+    ),
+    "h_err_encounter_hidden": (
+        "El último registro del caso {case} no le es visible: la derivación la hace un colega "
+        "del país que lo registró.",
+        "The latest encounter of case {case} is not one you may see: a colleague of the "
+        "country that recorded it makes this referral.",
+    ),
+    "h_err_closed_case": (
+        "La persona pertenece a un caso cerrado: reábralo primero.",
+        "The person belongs to a closed case: reopen it first.",
+    ),
+    "h_err_not_a_child": (
+        "La situación de niño, niña o adolescente es solo para menores; esta persona tiene "
+        "{age} años.",
+        "The child's situation is for children only; this person is {age}.",
+    ),
+    "h_err_adult_with_child": (
+        "Un adulto del grupo de este niño o niña (registro {adult}) fue registrado en el mismo "
+        "lugar: regístrelo como acompañado, o como separado si ese adulto no es su cuidador "
+        "habitual.",
+        "An adult of this child's group (encounter {adult}) was recorded at the same place: "
+        "record the child as accompanied, or as separated if that adult is not their usual "
+        "caregiver.",
+    ),
 }

@@ -249,4 +249,27 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Ningún plan aprobado tiene turnos en el período.",
         "No approved plan has shifts in the window.",
     ),
+    # a service's refusals (HitoError keys), shown on the plan pages
+    "pt_err_no_units": (
+        "No hay unidades de patrullaje que planificar: primero registre las unidades.",
+        "No patrol units to plan: add the units first.",
+    ),
+    "pt_err_other_side": (
+        "El plan {plan} es del otro lado: solo su nodo lo aprueba o lo retira.",
+        "Plan {plan} is the other side's: only its node approves or withdraws it.",
+    ),
+    "pt_err_already_approved": (
+        "El plan {plan} ya está aprobado.",
+        "Plan {plan} is already approved.",
+    ),
+    "pt_err_overlaps": (
+        "El plan {other} está aprobado para los días {first} a {last}, que se superponen con "
+        "los de este plan: retírelo primero o planifique los días siguientes.",
+        "Plan {other} is approved for the days {first} to {last}, which overlap this plan's "
+        "days: withdraw it first or plan the days after it.",
+    ),
+    "pt_err_not_approved": (
+        "El plan {plan} no está aprobado: no hay nada que retirar.",
+        "Plan {plan} is not approved: there is nothing to withdraw.",
+    ),
 }

@@ -151,7 +151,7 @@ def test_a_supervisor_approves_a_draft_on_the_board_and_an_officer_cannot(
     assert "Plan aprobado y compartido con el otro lado." in after.text
     assert 'data-status="approved"' in after.text and "/approve" not in after.text
     again = supervisor.post(f"{board_url}/approve")
-    assert again.status_code == 409 and "already approved" in again.text
+    assert again.status_code == 409 and "ya está aprobado" in again.text  # the reader's language
     english = supervisor.get(f"{board_url}?lang=en")
     assert "Plan board" in english.text and "approved" in english.text
     for missing in ("/patrols/plans/999999", "/patrols/plans/99999999999"):
@@ -214,7 +214,7 @@ def test_drafting_a_plan_from_the_page(login: Login, signed_in: SignedIn) -> Non
     officer, viewer = signed_in("cl.operator"), signed_in("cl.viewer")
     form = {"first_day": "2025-11-25", "days": "1", "shift_hours": "12"}
     empty = officer.post("/patrols/plans", data=form)
-    assert empty.status_code == 422 and "no patrol units" in empty.text
+    assert empty.status_code == 422 and "No hay unidades de patrullaje" in empty.text
     _units(login, "CL")
     assert 'method="post" action="/patrols/plans"' in officer.get("/patrols/plans").text
     assert 'method="post" action="/patrols/plans"' not in viewer.get("/patrols/plans").text

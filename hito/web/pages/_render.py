@@ -23,7 +23,7 @@ from hito.events import EventStatus, EventType
 from hito.exc import HitoError
 from hito.settings import NODE_TIMEZONES, Settings
 from hito.web.deps import SettingsDep, unit_of_work
-from hito.web.i18n import LANGUAGES, translator
+from hito.web.i18n import LANGUAGES, STRINGS, translator
 
 templates = Jinja2Templates(directory=Path(__file__).parent.parent / "templates")
 LANG_COOKIE = "hito_lang"
@@ -92,13 +92,31 @@ def render(
     return response
 
 
-def problem_message(error: Exception) -> str:
-    """One line for a form's error: the first invalid field and why, or a service's refusal."""
+def problem_message(error: Exception, language: str | None = None) -> str:
+    """One line for a form's error: the first invalid field and why, or a service's refusal.
+    A page showing a refusal passes the reader's language (`lang(request)`): a refusal that
+    names a key of the catalog is said in it; without a language, or a key, it is the English
+    detail the API answers."""
     if isinstance(error, ValidationError):
         first = error.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
         return f"{where}: {str(first['msg']).removeprefix('Value error, ')}".lstrip(": ")
-    return str(error.detail if isinstance(error, HitoError) else error)
+    if isinstance(error, HitoError):
+        return refusal(error, language) if language else str(error.detail)
+    return str(error)
+
+
+def refusal(error: HitoError, language: str) -> str:
+    """A service's refusal in the reader's language: its key's text with its parameters, or
+    the English detail when it has no key (or the catalog's text does not fit the params)."""
+    pair = STRINGS.get(error.key) if error.key else None
+    if pair is None:
+        return str(error.detail)
+    text = pair[LANGUAGES.index(language) if language in LANGUAGES else 0]
+    try:
+        return text.format(**error.params)
+    except (KeyError, IndexError, ValueError):
+        return str(error.detail)
 
 
 def not_found(request: Request, scope: Scope | None, settings: Settings) -> Response:

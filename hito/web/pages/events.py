@@ -18,7 +18,16 @@ from hito.events import EventFilters
 from hito.exc import HitoError, NotFound
 from hito.fields import MAX_ID
 from hito.web.deps import SettingsDep
-from hito.web.pages._render import PageScope, PageSession, not_found, render, to_login, user_zone
+from hito.web.pages._render import (
+    PageScope,
+    PageSession,
+    lang,
+    not_found,
+    problem_message,
+    render,
+    to_login,
+    user_zone,
+)
 
 router = APIRouter(include_in_schema=False)
 
@@ -58,7 +67,7 @@ def events_page(
         if isinstance(exc, ValidationError):
             error = str(exc.errors()[0]["msg"]).removeprefix("Value error, ")
         else:
-            error = str(exc.detail if isinstance(exc, HitoError) else exc)
+            error = problem_message(exc, lang(request))
         page = events.EventPage(items=[], next_cursor=None)
     next_query = (
         urlencode({**{k: v for k, v in form.items() if v}, "cursor": page.next_cursor}, doseq=True)

@@ -26,6 +26,7 @@ from hito.web.deps import SettingsDep
 from hito.web.pages._render import (
     PageScope,
     PageSession,
+    lang,
     not_found,
     problem_message,
     render,
@@ -79,7 +80,7 @@ def queue_page(
         )
         items = humanitarian.queue(session, scope=scope, filters=filters).items
     except (ValidationError, HitoError) as failure:
-        items, error = [], problem_message(failure)
+        items, error = [], problem_message(failure, lang(request))
     return render(
         request, "humanitarian/queue.html", scope, settings, items=items, error=error,
         priorities=list(Priority), needs=list(Need),
@@ -183,7 +184,8 @@ def screen(
     except (ValidationError, HitoError) as failure:
         session.rollback()
         response = render(
-            request, "humanitarian/screen.html", scope, settings, error=problem_message(failure),
+            request, "humanitarian/screen.html", scope, settings,
+            error=problem_message(failure, lang(request)),
             form=form, flags=FLAGS, child_statuses=list(ChildStatus), illnesses=list(Illness),
             person=humanitarian.person_of(session, person_id),
         )  # fmt: skip
@@ -225,7 +227,7 @@ def refer(
         return not_found(request, scope, settings)
     except (ValidationError, HitoError) as failure:
         session.rollback()
-        query = urlencode({"error": problem_message(failure)})
+        query = urlencode({"error": problem_message(failure, lang(request))})
         return RedirectResponse(f"/humanitarian/cases/{case_id}?{query}", status_code=303)
     return RedirectResponse(f"/humanitarian/cases/{case_id}", status_code=303)
 

@@ -25,6 +25,7 @@ from hito.web.deps import SettingsDep
 from hito.web.pages._render import (
     PageScope,
     PageSession,
+    lang,
     not_found,
     problem_message,
     render,
@@ -50,7 +51,7 @@ def reviews_page(
         page = identity.list_reviews(session, scope=scope, filters=filters)
         items, next_cursor, error = page.items, page.next_cursor, None
     except (ValidationError, HitoError) as problem:
-        items, next_cursor, error = [], None, problem_message(problem)
+        items, next_cursor, error = [], None, problem_message(problem, lang(request))
     more = {k: v for k, v in chosen.items() if v and k != "cursor"}
     return render(
         request,
@@ -149,7 +150,12 @@ def decide(
     except (ValidationError, HitoError) as problem:
         session.rollback()
         page = review_page(
-            request, scope, session, settings, review_id, error=problem_message(problem)
+            request,
+            scope,
+            session,
+            settings,
+            review_id,
+            error=problem_message(problem, lang(request)),
         )
         page.status_code = 403 if isinstance(problem, Forbidden) else 422
         return page
@@ -247,10 +253,10 @@ def screen(
         result = identity.screen_person(session, scope=scope, request=_screening(form))
         error = None
     except Forbidden as problem:
-        result, error, status = None, problem_message(problem), 403
+        result, error, status = None, problem_message(problem, lang(request)), 403
     except (ValidationError, HitoError) as problem:
         session.rollback()  # a verdict recorded before the failure is undone: say so
-        result, error, status, saved = None, problem_message(problem), 422, False
+        result, error, status, saved = None, problem_message(problem, lang(request)), 422, False
     response = render(
         request, "identity/screen.html", scope, settings,
         form=form, result=result, error=error, saved=saved,

@@ -164,7 +164,7 @@ def thresholds(value: IndicatorValue, t: dict[str, str]) -> str:
 
 
 def _forecast_panels(
-    session: Session, scope: Scope, moment: dt.datetime | None, t: dict[str, str]
+    session: Session, scope: Scope, moment: dt.datetime | None, t: dict[str, str], chosen: str
 ) -> list[dict[str, Any]]:
     """Each forecast's chart with its backtest beside it, or why there is none."""
     panels = []
@@ -175,7 +175,7 @@ def _forecast_panels(
         except ShortHistory as short:
             panel["error"] = t["mo_short_history"].format(days=short.days, needed=MIN_HISTORY)
         except HitoError as problem:
-            panel["error"] = problem_message(problem)
+            panel["error"] = problem_message(problem, chosen)
         else:
             from hito.monitoring import charts  # matplotlib: loaded when a chart is drawn
 
@@ -191,7 +191,7 @@ def _direction(row: HourWait, node: str, t: dict[str, str]) -> str:
 
 def _crossing(
     session: Session, scope: Scope, start: dt.datetime, end: dt.datetime, zone: ZoneInfo,
-    t: dict[str, str],
+    t: dict[str, str], chosen: str,
 ) -> dict[str, Any]:  # fmt: skip
     """The node's own crossing point that day: the queue by hour and direction, and its charts."""
     from hito.monitoring import charts  # matplotlib: loaded when a chart is drawn
@@ -200,7 +200,7 @@ def _crossing(
         crossing_id = crossing_id_by_code(session, scope=scope, code=None)
         report = wait_report(session, scope=scope, crossing_id=crossing_id, start=start, end=end)
     except HitoError as problem:
-        return {"error": problem_message(problem)}
+        return {"error": problem_message(problem, chosen)}
     rows = [
         {"row": h, "hour": h.hour.astimezone(zone), "direction": _direction(h, scope.node, t)}
         for h in report.hours
@@ -222,12 +222,13 @@ def _crossing(
 
 
 def _sides(
-    session: Session, scope: Scope, start: dt.datetime, end: dt.datetime, zone: ZoneInfo
-) -> dict[str, Any]:
+    session: Session, scope: Scope, start: dt.datetime, end: dt.datetime, zone: ZoneInfo,
+    chosen: str,
+) -> dict[str, Any]:  # fmt: skip
     try:
         found: list[SideCount] = side_by_side(session, scope=scope, start=start, end=end)
     except HitoError as problem:
-        return {"error": problem_message(problem), "rows": []}
+        return {"error": problem_message(problem, chosen), "rows": []}
     return {"rows": [{"row": r, "hour": r.hour.astimezone(zone)} for r in found]}
 
 
@@ -260,9 +261,9 @@ def dashboard_page(
         as_of=as_of,
         values=values,
         alerts=open_alerts,
-        panels=_forecast_panels(session, scope, cutoff.moment, t),
-        crossing=_crossing(session, scope, start, end, zone, t),
-        sides=_sides(session, scope, start, end, zone),
+        panels=_forecast_panels(session, scope, cutoff.moment, t, chosen),
+        crossing=_crossing(session, scope, start, end, zone, t, chosen),
+        sides=_sides(session, scope, start, end, zone, chosen),
         nodes=list(NODE_TIMEZONES),
         figure=figure,
         thresholds=lambda v: thresholds(v, t),
@@ -322,7 +323,7 @@ def _prepare(
         done = build_briefing(session, scope=scope, start=period.start, end=period.end,
                               lang=chosen, binational=shared)  # fmt: skip
     except HitoError as problem:  # the service's own limits
-        return period, None, problem_message(problem)
+        return period, None, problem_message(problem, chosen)
     return period, done, None
 
 

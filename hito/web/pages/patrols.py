@@ -36,6 +36,7 @@ from hito.web.deps import SettingsDep
 from hito.web.pages._render import (
     PageScope,
     PageSession,
+    lang,
     not_found,
     problem_message,
     render,
@@ -191,7 +192,7 @@ def _plans_view(
         )  # fmt: skip
         plans = patrols.list_plans(session, scope=scope, filters=filters)
     except (ValidationError, HitoError, ValueError) as problem:
-        plans, error = [], error or problem_message(problem)
+        plans, error = [], error or problem_message(problem, lang(request))
     tomorrow = (dt.datetime.now(zone) + dt.timedelta(days=1)).date().isoformat()
     return render(
         request,
@@ -251,7 +252,7 @@ def draft_plan(
         page = _plans_view(
             request, scope, session, settings,
             chosen=dict.fromkeys(("country", "status", "on"), ""), draft=typed,
-            error=problem_message(problem),
+            error=problem_message(problem, lang(request)),
         )  # fmt: skip
         page.status_code = 403 if isinstance(problem, Forbidden) else 422
         return page
@@ -365,7 +366,9 @@ def _refused(
 ) -> Response:  # fmt: skip
     """The board again, nothing changed, with why the action was refused."""
     session.rollback()
-    page = _plan_view(request, scope, session, settings, plan_id, problem_message(problem))
+    page = _plan_view(
+        request, scope, session, settings, plan_id, problem_message(problem, lang(request))
+    )
     page.status_code = (
         403 if isinstance(problem, Forbidden) else 409 if isinstance(problem, Conflict) else 422
     )

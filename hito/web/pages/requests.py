@@ -17,6 +17,7 @@ from hito.web.deps import SettingsDep
 from hito.web.pages._render import (
     PageScope,
     PageSession,
+    lang,
     not_found,
     problem_message,
     render,
@@ -52,7 +53,7 @@ def requests_page(
             items=[],
             box=box,
             state=state,
-            error=problem_message(error),
+            error=problem_message(error, lang(request)),
         )
     return render(
         request,
@@ -123,7 +124,12 @@ def ask(
         created = rfi.ask(session, scope=scope, data=data)
     except (ValidationError, HitoError, ValueError) as error:
         response = render(
-            request, "requests/new.html", scope, settings, error=problem_message(error), form=form
+            request,
+            "requests/new.html",
+            scope,
+            settings,
+            error=problem_message(error, lang(request)),
+            form=form,
         )
         response.status_code = 422
         return response
@@ -200,7 +206,7 @@ def _respond(
             scope,
             settings,
             item=found,
-            error=problem_message(error),
+            error=problem_message(error, lang(request)),
             can_answer=scope.may("supervise"),
         )
         response.status_code = 422
