@@ -5,6 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 
+class Term(str):
+    """A refusal's parameter that the pages say in the reader's words: the catalog key that
+    names it (`svc_health`, `bed_families`)."""
+
+
 class HitoError(Exception):
     """`detail` is English and is what the API answers; `key` (with `params`) optionally names
     the same refusal in the pages' catalog (hito/web/i18n*.py), so that a page can say it in

@@ -21,7 +21,7 @@ from hito import audit
 from hito.auth.scope import Scope
 from hito.auth.scoping import unscoped
 from hito.db import utcnow
-from hito.exc import Conflict, Forbidden, InvalidInput, NotFound
+from hito.exc import Conflict, Forbidden, InvalidInput, NotFound, Term
 from hito.humanitarian.models import (
     CaseStatus,
     ConsentedPart,
@@ -136,7 +136,7 @@ def refer(
         raise InvalidInput(
             f"{facility.name} does not offer {data.service.value}",
             key="h_err_not_offered",
-            params={"facility": facility.name, "service": data.service.value},
+            params={"facility": facility.name, "service": Term(f"svc_{data.service.value}")},
         )
     consent = session.scalar(
         select(ConsentRow)
@@ -172,7 +172,10 @@ def refer(
             raise Conflict(
                 f"{facility.name} has no free bed for {data.bed_category.value}",
                 key="h_err_no_bed",
-                params={"facility": facility.name, "bed": data.bed_category.value},
+                params={
+                    "facility": facility.name,
+                    "bed": Term(f"bed_{data.bed_category.value}"),
+                },
             )
     deadline = now + dt.timedelta(hours=deadlines[case.priority])
     if data.bed_category is not None:

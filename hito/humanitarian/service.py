@@ -115,7 +115,6 @@ def open_case_for(session: Session, *, scope: Scope, person: Person) -> Humanita
         raise Conflict(
             f"person {person.id} belongs to a closed case: reopen it first",
             key="h_err_closed_case",
-            params={"person": person.id},
         )
     rules = rulebook.current(session)
     decision = rules.decide({})

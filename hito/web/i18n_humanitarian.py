@@ -161,12 +161,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "h_err_not_a_child": (
         "La situación de niño, niña o adolescente es solo para menores; esta persona tiene "
         "{age} años.",
-        "The child's situation is for children only; this person is {age}.",
+        "A child's status is recorded for children only; this person is {age}.",
     ),
     "h_err_adult_with_child": (
         "Un adulto del grupo de este niño o niña (registro {adult}) fue registrado en el mismo "
-        "lugar: regístrelo como acompañado, o como separado si ese adulto no es su cuidador "
-        "habitual.",
+        "lugar: registre al niño o niña como acompañado, o como separado si ese adulto no es su "
+        "cuidador habitual.",
         "An adult of this child's group (encounter {adult}) was recorded at the same place: "
         "record the child as accompanied, or as separated if that adult is not their usual "
         "caregiver.",

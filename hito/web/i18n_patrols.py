@@ -263,9 +263,9 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Plan {plan} is already approved.",
     ),
     "pt_err_overlaps": (
-        "El plan {other} está aprobado para los días {first} a {last}, que se superponen con "
+        "El plan {other} está aprobado del {first} al {last}, días que se superponen con "
         "los de este plan: retírelo primero o planifique los días siguientes.",
-        "Plan {other} is approved for the days {first} to {last}, which overlap this plan's "
+        "Plan {other} is approved from {first} to {last}, days which overlap this plan's "
         "days: withdraw it first or plan the days after it.",
     ),
     "pt_err_not_approved": (

@@ -11,7 +11,7 @@ import httpx
 import pytest
 from pydantic import BaseModel
 
-from hito.exc import Conflict, HitoError, InvalidInput
+from hito.exc import Conflict, HitoError, InvalidInput, Term
 from hito.web.pages._render import problem_message, refusal
 from tests.humanitarian.test_cases_api import _person
 from tests.humanitarian.test_pages import FORM
@@ -42,7 +42,7 @@ def test_an_overlapping_approval_refused_on_the_board_in_the_readers_language(
     spanish = supervisor.post(f"{board}/approve?lang=es")
     assert spanish.status_code == 409
     said = (
-        f"El plan {first['id']} está aprobado para los días 2025-11-25 a 2025-11-25, que se "
+        f"El plan {first['id']} está aprobado del 2025-11-25 al 2025-11-25, días que se "
         "superponen con los de este plan"
     )
     assert said in _text(spanish)
@@ -50,7 +50,7 @@ def test_an_overlapping_approval_refused_on_the_board_in_the_readers_language(
     english = supervisor.post(f"{board}/approve?lang=en")
     assert english.status_code == 409
     assert (
-        f"Plan {first['id']} is approved for the days 2025-11-25 to 2025-11-25, which overlap "
+        f"Plan {first['id']} is approved from 2025-11-25 to 2025-11-25, days which overlap "
         "this plan's days: withdraw it first or plan the days after it."
     ) in _text(english)
 
@@ -130,7 +130,7 @@ def test_a_child_status_for_an_adult_refused_on_the_screening_form(
     assert "es solo para menores; esta persona tiene 5" in _text(spanish)
     english = oim.post(f"{url}?lang=en", data={**FORM, "child_status": "unaccompanied"})
     assert english.status_code == 422
-    assert "is for children only; this person is 5" in _text(english)
+    assert "is recorded for children only; this person is 5" in _text(english)
 
 
 @sqlite
@@ -172,3 +172,16 @@ def test_a_refusal_without_a_key_or_a_language_is_its_english_detail() -> None:
         Typed.model_validate({"n": "x"})
     except ValueError as error:
         assert problem_message(error, "en").startswith("n: ")
+
+
+def test_a_refusals_terms_are_said_in_the_readers_words() -> None:
+    """A service or bed category inside a refusal is a catalog term, not its English value."""
+    no_bed = Conflict("Albergue X has no free bed for families", key="h_err_no_bed",
+                      params={"facility": "Albergue X", "bed": Term("bed_families")})  # fmt: skip
+    assert "familias" in refusal(no_bed, "es") and "families" not in refusal(no_bed, "es")
+    assert "families" in refusal(no_bed, "en")
+    offered = InvalidInput("X does not offer health", key="h_err_not_offered",
+                           params={"facility": "X", "service": Term("svc_health")})  # fmt: skip
+    assert "salud" in refusal(offered, "es") and "health" not in refusal(offered, "es")
+    unknown = Conflict("d", key="h_err_no_bed", params={"facility": "X", "bed": Term("bed_zz")})
+    assert "bed_zz" in refusal(unknown, "es")  # a term missing from the catalog: as it is

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from hito.auth import Scope, scope_for_token
 from hito.events import EventStatus, EventType
-from hito.exc import HitoError
+from hito.exc import HitoError, Term
 from hito.settings import NODE_TIMEZONES, Settings
 from hito.web.deps import SettingsDep, unit_of_work
 from hito.web.i18n import LANGUAGES, STRINGS, translator
@@ -112,9 +112,13 @@ def refusal(error: HitoError, language: str) -> str:
     pair = STRINGS.get(error.key) if error.key else None
     if pair is None:
         return str(error.detail)
-    text = pair[LANGUAGES.index(language) if language in LANGUAGES else 0]
+    index = LANGUAGES.index(language) if language in LANGUAGES else 0
+    params = {
+        name: STRINGS.get(value, (value, value))[index] if isinstance(value, Term) else value
+        for name, value in error.params.items()
+    }
     try:
-        return text.format(**error.params)
+        return pair[index].format(**params)
     except (KeyError, IndexError, ValueError):
         return str(error.detail)
 
