@@ -222,7 +222,9 @@ def _best_links(scored: list[tuple[float, bool]], true: int) -> dict[str, float]
     """The most links any upper threshold on these probabilities gives at precision >= 0.999,
     chosen knowing the truth. Whatever the lower threshold, the true pairs under it must then
     be in the queue, so 0.99 recall with review needs a queue of at least 0.99 minus this
-    recall (of the true pairs), even were it to hold true pairs only."""
+    recall (of the true pairs), even were it to hold true pairs only. Every pair above the
+    threshold counts as a link: for thresholds of 0.5 or more one-to-one's ranking follows
+    from the probabilities, so it is exact there."""
     ranked = sorted(scored, key=lambda pair: -pair[0])
     best, hits = None, 0
     for index, (probability, good) in enumerate(ranked, start=1):
