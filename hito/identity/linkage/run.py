@@ -100,7 +100,8 @@ def _blocking(
 # slice, and the pairs the rules may make are bounded by time (`blocking.total_budget`). The
 # pairs kept (those above the lowest threshold) are still held whole, twice at the end while
 # Splink joins the slices. Each slice costs time of its own (the lists exploded again): on
-# the hard profile at 800,000 × 350,000, 39 s to predict in one go, 57-68 s in 5 slices.
+# the hard profile at 800,000 × 350,000, 39-50 s to predict in one go, 57-68 s in 5 slices
+# (two runs each, alternated, the machine shared).
 PAIRS_PER_SLICE = 25_000_000
 
 
