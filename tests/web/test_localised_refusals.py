@@ -92,14 +92,14 @@ def test_a_referral_without_consent_refused_on_the_case_page_in_the_readers_lang
     form = {"facility_id": str(point["id"]), "service": "health"}
 
     spanish = oim.post(f"{case_url}/refer", data=form)  # no language chosen yet: Spanish
-    assert spanish.status_code == 303
-    page = _text(oim.get(spanish.headers["location"]))
+    assert spanish.status_code == 409  # the case page itself, with why
+    page = _text(spanish)
     assert "La persona no ha aceptado compartir su caso con los servicios" in page
     assert "has not agreed" not in page
     assert oim.get("/humanitarian?lang=en").status_code == 200  # the cookie: English now
     english = oim.post(f"{case_url}/refer", data=form)
-    assert english.status_code == 303
-    page = _text(oim.get(english.headers["location"]))
+    assert english.status_code == 409
+    page = _text(english)
     assert (
         "The person has not agreed to share their case with service providers: record their "
         "consent first."
@@ -185,3 +185,18 @@ def test_a_refusals_terms_are_said_in_the_readers_words() -> None:
     assert "salud" in refusal(offered, "es") and "health" not in refusal(offered, "es")
     unknown = Conflict("d", key="h_err_no_bed", params={"facility": "X", "bed": Term("bed_zz")})
     assert "bed_zz" in refusal(unknown, "es")  # a term missing from the catalog: as it is
+
+
+@sqlite
+def test_a_case_page_shows_no_message_written_into_its_link(
+    login: Login, signed_in: SignedIn
+) -> None:
+    """A refusal used to travel in the redirect's `?error=`: anyone could send a link that
+    made the case page say what they wrote. The page now says only what it decided."""
+    person = _person(login("cl.oim"), protection=None)
+    oim = signed_in("cl.oim")
+    saved = oim.post(f"/humanitarian/persons/{person}/screen", data={**FORM, "share_with": []})
+    case_url = saved.headers["location"].split("?")[0]
+    page = oim.get(f"{case_url}?error=Llame+al+%2B56+9+1234+5678+para+liberar+el+caso")
+    assert page.status_code == 200
+    assert "Llame al" not in page.text

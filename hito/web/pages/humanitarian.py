@@ -4,13 +4,14 @@ in the field: what was typed survives a dropped connection), the shelter board."
 from __future__ import annotations
 
 from typing import Annotated, Any
-from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
+from sqlalchemy.orm import Session
 
 from hito import humanitarian
+from hito.auth import Scope
 from hito.exc import HitoError, NotFound
 from hito.fields import MAX_ID
 from hito.humanitarian import family, referrals, shelters
@@ -22,6 +23,7 @@ from hito.humanitarian.schemas import (
     ScreeningCreate,
 )
 from hito.places import list_facilities
+from hito.settings import Settings
 from hito.web.deps import SettingsDep
 from hito.web.pages._render import (
     PageScope,
@@ -226,32 +228,43 @@ def refer(
     except NotFound:
         return not_found(request, scope, settings)
     except (ValidationError, HitoError) as failure:
+        # The case page itself says why, with nothing changed: the message is never carried
+        # in a link (where anyone could write one).
         session.rollback()
-        query = urlencode({"error": problem_message(failure, lang(request))})
-        return RedirectResponse(f"/humanitarian/cases/{case_id}?{query}", status_code=303)
+        status = failure.status if isinstance(failure, HitoError) else 422
+        return _case(request, scope, session, settings, case_id,
+                     error=problem_message(failure, lang(request)), status=status)  # fmt: skip
     return RedirectResponse(f"/humanitarian/cases/{case_id}", status_code=303)
 
 
 @router.get("/humanitarian/cases/{case_id:int}", response_class=HTMLResponse)
 def case_page(
-    request: Request, case_id: int, scope: PageScope, session: PageSession, settings: SettingsDep,
-    error: str = "",
-) -> Response:  # fmt: skip
+    request: Request, case_id: int, scope: PageScope, session: PageSession, settings: SettingsDep
+) -> Response:
     if scope is None:
         return to_login(request)
     if not _valid_id(case_id):
         return not_found(request, scope, settings)
+    return _case(request, scope, session, settings, case_id)
+
+
+def _case(
+    request: Request, scope: Scope, session: Session, settings: Settings, case_id: int,
+    *, error: str | None = None, status: int = 200,
+) -> Response:  # fmt: skip
     try:
         case = humanitarian.get_case(session, scope=scope, case_id=case_id)
     except NotFound:
         return not_found(request, scope, settings)
     sent = referrals.list_referrals(session, scope=scope, state=None, case_id=case_id)
     facilities = [f for f in list_facilities(session, scope=scope)]
-    return render(
+    response = render(
         request, "humanitarian/case.html", scope, settings, case=case, referrals=sent,
         facilities=facilities, services=list(ServiceKind), bed_categories=list(BedCategory),
-        error=error or None, facility_names={f.id: f.name for f in facilities},
+        error=error, facility_names={f.id: f.name for f in facilities},
     )  # fmt: skip
+    response.status_code = status
+    return response
 
 
 @router.get("/humanitarian/shelters", response_class=HTMLResponse)
