@@ -23,7 +23,7 @@ from hito.events import EventStatus, EventType
 from hito.exc import HitoError, Term
 from hito.settings import NODE_TIMEZONES, Settings
 from hito.web.deps import SettingsDep, unit_of_work
-from hito.web.i18n import LANGUAGES, STRINGS, translator
+from hito.web.i18n import LANGUAGES, translator
 
 templates = Jinja2Templates(directory=Path(__file__).parent.parent / "templates")
 LANG_COOKIE = "hito_lang"
@@ -109,16 +109,16 @@ def problem_message(error: Exception, language: str | None = None) -> str:
 def refusal(error: HitoError, language: str) -> str:
     """A service's refusal in the reader's language: its key's text with its parameters, or
     the English detail when it has no key (or the catalog's text does not fit the params)."""
-    pair = STRINGS.get(error.key) if error.key else None
-    if pair is None:
+    t = translator(language)
+    text = t.get(error.key) if error.key else None
+    if text is None:
         return str(error.detail)
-    index = LANGUAGES.index(language) if language in LANGUAGES else 0
     params = {
-        name: STRINGS.get(value, (value, value))[index] if isinstance(value, Term) else value
+        name: t.get(value, value) if isinstance(value, Term) else value
         for name, value in error.params.items()
     }
     try:
-        return pair[index].format(**params)
+        return text.format(**params)
     except (KeyError, IndexError, ValueError):
         return str(error.detail)
 
