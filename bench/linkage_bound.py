@@ -34,9 +34,7 @@ import pyarrow.parquet as pq
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import machine  # noqa: E402
-from linkage import generate  # noqa: E402
-
-LINK_PRECISION, RECALL_WITH_REVIEW = 0.999, 0.99
+from linkage import LINK_PRECISION, RECALL_WITH_REVIEW, best_links, generate  # noqa: E402
 
 
 def _jw(left: str, right: str) -> str:
@@ -119,22 +117,6 @@ def features(directory: Path) -> Path:
     return out
 
 
-def decisions(scores: np.ndarray, truth: np.ndarray, true_pairs: float) -> dict[str, float]:
-    """The best links recall at precision ≥ 0.999 (threshold chosen knowing the truth), the
-    queue (share of the true pairs) it then needs to reach 0.99 with review, and the precision
-    of the first 1,000 pairs."""
-    order = np.argsort(-scores, kind="stable")
-    ranked, hits = scores[order], np.cumsum(truth[order])
-    count = np.arange(1, len(ranked) + 1)
-    boundary = np.append(ranked[1:] != ranked[:-1], True)  # a threshold falls between scores
-    fine = np.nonzero(boundary & (hits >= LINK_PRECISION * count))[0]
-    links = int(fine.max()) + 1 if len(fine) else 0
-    recall = hits[links - 1] / true_pairs if links else 0.0
-    reach = np.nonzero(hits >= RECALL_WITH_REVIEW * true_pairs)[0]
-    queue = (int(reach.min()) + 1 - links) / true_pairs if len(reach) else float("nan")
-    return {"recall": recall, "queue": queue, "top": float(hits[min(999, len(hits) - 1)]) / 1000}
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--left", type=int, default=1_600_000)
@@ -180,7 +162,7 @@ def main() -> None:
             ("Hito's probability", matrix[rows, hito].astype(np.float64)),
             ("LightGBM trained on the other half", model.predict(matrix[rows], raw_score=True)),
         ):
-            got = decisions(scores, truth[rows], share)
+            got = best_links(scores, truth[rows], share)
             print(f"{test:<6}{label:<34}{got['recall']:>13.4f}{got['queue']:>15.1%}"
                   f"{got['top']:>11.3f}", flush=True)  # fmt: skip
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
